@@ -1,0 +1,308 @@
+"""The ``rashomon`` command: thin wrappers over the library functions.
+
+Expected failures (a missing path, a bad option, an unknown article) print one line on
+stderr and exit non-zero; tracebacks are for bugs only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any
+
+import click
+
+from . import __version__
+from .config import Config, load_config
+from .errors import InputError, RashomonError
+from .store import ArticleQuery, Store, open_store
+
+DEFAULT_DB = "rashomon.db"
+
+
+def _db_option(f: Any) -> Any:
+    return click.option(
+        "--db",
+        default=lambda: os.environ.get("RASHOMON_DB", DEFAULT_DB),
+        show_default="rashomon.db, or $RASHOMON_DB",
+        help="Store file (SQLite).",
+    )(f)
+
+
+def _json_option(f: Any) -> Any:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(f)
+
+
+class _State:
+    def __init__(self, config_path: str | None, quiet: bool) -> None:
+        self.config_path = config_path
+        self.quiet = quiet
+        self._config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.config_path)
+        return self._config
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="rashomon")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Settings file (TOML) overriding the packaged defaults.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and requested output.")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, quiet: bool) -> None:
+    """Compare how different outlets cover the same news, fact by fact.
+
+    \b
+    Example:
+      rashomon ingest examples/corpus --db demo.db
+      rashomon articles --db demo.db
+    """
+    ctx.obj = _State(config_path, quiet)
+
+
+def _open(db: str, create: bool = False) -> Store:
+    return open_store(db, create=create)
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def _parse_fields(values: tuple[str, ...]) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for value in values:
+        key, sep, column = value.partition("=")
+        if not sep or not key or not column:
+            raise InputError(f"--field wants NAME=COLUMN (e.g. text=body), got {value!r}")
+        fields[key.strip()] = column.strip()
+    return fields
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@_db_option
+@click.option("--outlet", help="Every article of this run is from this outlet.")
+@click.option("--sources", type=click.Path(dir_okay=False),
+              help="Outlet descriptions (TOML); sources.toml in a given directory is read too.")
+@click.option("--field", "fields", multiple=True, metavar="NAME=COLUMN",
+              help="Map an article attribute to an export column, e.g. --field text=body.")
+@click.option("--workers", type=int, help="Extraction processes (0: one per CPU, 1: none).")
+@_json_option
+@click.pass_obj
+def ingest(state: _State, paths: tuple[str, ...], db: str, outlet: str | None,
+           sources: str | None, fields: tuple[str, ...], workers: int | None,
+           as_json: bool) -> None:
+    """Read articles from files, directories and globs into the store.
+
+    Text and Markdown (optionally with a front-matter header), HTML pages, JSON Lines,
+    JSON and CSV exports, RSS/Atom feeds and WARC archives, gzipped or not. Re-running
+    on the same files adds nothing; every input that is not ingested is listed by
+    'rashomon skipped' with its reason.
+
+    \b
+    Example:
+      rashomon ingest examples/corpus --db demo.db
+      rashomon ingest 'exports/*.jsonl' --field text=body --db news.db
+    """
+    from .ingest import ingest as run_ingest
+
+    field_map = _parse_fields(fields)
+    store = _open(db, create=True)
+    try:
+        progress = None
+        if not state.quiet and not as_json and sys.stderr.isatty():
+            def progress(report: Any) -> None:
+                click.echo(f"\r{report.files} files, {report.articles_added} added, "
+                           f"{report.skipped} skipped", nl=False, err=True)
+        report = run_ingest(list(paths), store, state.config, outlet=outlet, sources=sources,
+                            fields=field_map, workers=workers, progress=progress)
+        if progress:
+            click.echo("", err=True)
+    finally:
+        store.close()
+    if as_json:
+        data = {k: v for k, v in vars(report).items() if k != "added_ids"}
+        _echo_json(data)
+    elif not state.quiet:
+        click.echo(report.summary())
+        if report.skipped:
+            click.echo(f"See why with: rashomon skipped --db {db}")
+
+
+@cli.command()
+@_db_option
+@click.option("--outlet", help="Only this outlet (name or id).")
+@click.option("--language", help="Only this language (ISO 639-1 code, e.g. en).")
+@click.option("--since", help="Published on or after this date (YYYY-MM-DD).")
+@click.option("--until", help="Published on or before this date (YYYY-MM-DD).")
+@click.option("--no-duplicates", is_flag=True, help="Hide articles that duplicate another.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many first.")
+@_json_option
+def articles(db: str, outlet: str | None, language: str | None, since: str | None,
+             until: str | None, no_duplicates: bool, limit: int | None, offset: int,
+             as_json: bool) -> None:
+    """List stored articles (oldest first).
+
+    \b
+    Example:
+      rashomon articles --db demo.db --outlet "The Northwind Post"
+    """
+    query = ArticleQuery(outlet=outlet, language=language, since=since, until=until,
+                         duplicates=not no_duplicates, limit=limit, offset=offset)
+    with _open(db) as store:  # type: ignore[attr-defined]
+        rows = list(store.articles(query))
+    if as_json:
+        _echo_json([_article_summary(a) for a in rows])
+        return
+    if not rows:
+        click.echo("no articles")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=False)
+    for column in ("id", "outlet", "published", "lang", "words", "title", "duplicate of"):
+        table.add_column(column, overflow="fold")
+    for a in rows:
+        dup = f"{a.duplicate_of} ({a.duplicate_kind} {a.duplicate_score:.2f})" if a.duplicate_of else ""
+        table.add_row(a.id, a.outlet or "(unknown)", (a.published or "")[:10], a.language or "?",
+                      str(a.meta.get("words", "")), a.title or "", dup)
+    Console(highlight=False, markup=False).print(table)
+
+
+def _article_summary(a: Any) -> dict[str, Any]:
+    return {
+        "id": a.id, "outlet": a.outlet, "title": a.title, "published": a.published,
+        "language": a.language, "path": a.path, "locator": a.locator, "url": a.url,
+        "author": a.author, "duplicate_of": a.duplicate_of, "duplicate_kind": a.duplicate_kind,
+        "duplicate_score": a.duplicate_score, "words": a.meta.get("words"),
+    }
+
+
+@cli.command()
+@click.argument("article")
+@_db_option
+@_json_option
+def show(article: str, db: str, as_json: bool) -> None:
+    """Print one article with its structure (id or unique id prefix).
+
+    Paragraphs that are not the article's own text are marked with their kind
+    (headline, subhead, caption, boilerplate, byline).
+
+    \b
+    Example:
+      rashomon show 3f2a --db demo.db
+    """
+    with _open(db) as store:  # type: ignore[attr-defined]
+        a = store.get_article(article)
+        sources = store.sources_of(a.id)
+    if as_json:
+        data = _article_summary(a)
+        data["text"] = a.text
+        data["blocks"] = [{"start": b.start, "end": b.end, "kind": b.kind, "why": b.why}
+                          for b in a.blocks]
+        data["sources"] = [{"path": p, "locator": loc} for p, loc in sources]
+        data["meta"] = a.meta
+        _echo_json(data)
+        return
+    click.echo(f"{a.title or '(no title)'}")
+    click.echo(f"  id {a.id} | outlet {a.outlet or '(unknown)'} | published "
+               f"{a.published or '(unknown)'} | language {a.language or '?'}")
+    for path, loc in sources:
+        click.echo(f"  from {path}{' ' + loc if loc else ''}")
+    if a.duplicate_of:
+        click.echo(f"  {a.duplicate_kind} duplicate of {a.duplicate_of} "
+                   f"(similarity {a.duplicate_score:.2f})")
+    click.echo("")
+    for block in a.blocks:
+        text = a.block_text(block)
+        if block.kind == "body":
+            click.echo(click.wrap_text(text, 100, preserve_paragraphs=True))
+        else:
+            click.echo(click.style(f"[{block.kind}] {text}", dim=True))
+        click.echo("")
+
+
+@cli.command()
+@_db_option
+@click.option("--stage", help="Only skips of this stage (e.g. ingest).")
+@_json_option
+def skipped(db: str, stage: str | None, as_json: bool) -> None:
+    """List every input that was not stored, and why.
+
+    \b
+    Example:
+      rashomon skipped --db demo.db
+    """
+    with _open(db) as store:  # type: ignore[attr-defined]
+        rows = store.skips(stage)
+    if as_json:
+        _echo_json([{"path": s.path, "locator": s.locator, "stage": s.stage,
+                     "reason": s.reason, "detail": s.detail} for s in rows])
+        return
+    if not rows:
+        click.echo("nothing skipped")
+        return
+    for s in rows:
+        where = f"{s.path} ({s.locator})" if s.locator else s.path
+        click.echo(f"{where}: [{s.stage}] {s.reason}")
+
+
+@cli.command()
+@_db_option
+@_json_option
+def outlets(db: str, as_json: bool) -> None:
+    """List the outlets in the store, with what the sources file says of them.
+
+    \b
+    Example:
+      rashomon outlets --db demo.db
+    """
+    with _open(db) as store:  # type: ignore[attr-defined]
+        rows = store.outlets()
+        counts = {o.name: store.count_articles(ArticleQuery(outlet=o.name)) for o in rows}
+    if as_json:
+        _echo_json([{**vars(o), "articles": counts[o.name]} for o in rows])
+        return
+    if not rows:
+        click.echo("no outlets")
+        return
+    for o in rows:
+        facts = [f"{counts[o.name]} article(s)"]
+        if o.country:
+            facts.append(o.country)
+        if o.domains:
+            facts.append(", ".join(o.domains))
+        if o.state_affiliated:
+            facts.append("state-affiliated")
+        click.echo(f"{o.name}: " + "; ".join(facts))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI, turning expected errors into one line."""
+    try:
+        cli.main(args=argv, prog_name="rashomon", standalone_mode=False)
+    except RashomonError as exc:
+        click.echo(f"error: {exc}", err=True)
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        return 130
+    except BrokenPipeError:
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,305 @@
+"""Turn one raw record into a clean article: decode, extract, structure, identify.
+
+Pure and picklable, so it runs in worker processes unchanged. Never raises for bad
+input: returns a :class:`Skip` with the reason instead.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from ..model import Article, RawRecord, Skip
+from . import dedupe, language
+from .encoding import BinaryContent, decode
+from .outlets import OutletRegistry, directory_outlet
+from .structure import Paragraph, assemble, classify, clean_line, split_markdown, split_plain
+
+_FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
+_TOML_FRONT_MATTER = re.compile(r"\A(?:\ufeff)?\+\+\+[ \t]*\n(.*?)\n\+\+\+[ \t]*(?:\n|\Z)", re.S)
+_META_KEYS = {
+    "title": "title", "headline": "title", "date": "published", "published": "published",
+    "published_at": "published", "pubdate": "published", "author": "author", "authors": "author",
+    "byline": "author", "url": "url", "link": "url", "canonical": "url", "outlet": "outlet",
+    "source": "outlet", "publisher": "outlet", "site": "site_name", "site_name": "site_name",
+    "language": "language", "lang": "language",
+}
+
+
+@dataclass(slots=True)
+class ExtractOptions:
+    registry: OutletRegistry
+    outlet: str | None = None  # --outlet: every article of this run is from this outlet
+    min_words: int = 5
+    shingle: int = 5
+    num_perm: int = 64
+    sample_chars: int = 2000
+    min_language_score: float = 0.5
+
+
+@dataclass(slots=True)
+class Extracted:
+    article: Article
+    signature: np.ndarray
+
+
+def extract(record: RawRecord, options: ExtractOptions) -> Extracted | Skip:
+    """Clean article from a raw record, or the reason it cannot be one."""
+    try:
+        return _extract(record, options)
+    except BinaryContent as exc:
+        return Skip(record.path, str(exc), record.locator)
+    except RecursionError:
+        return Skip(record.path, "document nested too deeply to parse", record.locator)
+    except Exception as exc:  # noqa: BLE001 - one bad document must never stop a batch
+        return Skip(
+            record.path, f"could not extract text ({type(exc).__name__})", record.locator,
+            detail=str(exc)[:500],
+        )
+
+
+def _extract(record: RawRecord, options: ExtractOptions) -> Extracted | Skip:
+    meta: dict[str, Any] = dict(record.meta)
+    payload = record.payload
+    note = ""
+    encoding = None
+    if isinstance(payload, bytes):
+        decoded = decode(payload, declared=meta.pop("charset", None))
+        text, encoding, note = decoded.text, decoded.encoding, decoded.note
+    else:
+        text = payload
+    if not text.strip():
+        return Skip(record.path, "no text (blank document)", record.locator)
+
+    if record.format == "html":
+        if meta.pop("html_fragment", False):
+            paragraphs = html_fragment_paragraphs(text)
+        else:
+            paragraphs, page_meta = html_page(text, meta.get("url"))
+            for key, value in page_meta.items():
+                meta.setdefault(key, value)
+    else:
+        if not record.locator:  # whole files may carry a front-matter header
+            text, front = front_matter(text)
+            for key, value in front.items():
+                meta.setdefault(key, value)
+        paragraphs = split_markdown(text) if record.format == "markdown" else split_plain(text)
+    if not paragraphs:
+        return Skip(record.path, "no article text found", record.locator)
+
+    title = clean_line(str(meta["title"])) if meta.get("title") else None
+    paragraphs = classify(paragraphs, title)
+    full, blocks = assemble(paragraphs)
+    body = "\n\n".join(full[b.start : b.end] for b in blocks if b.kind == "body")
+    words = len(body.split())
+    if words < options.min_words:
+        return Skip(
+            record.path,
+            f"too short: {words} word(s) of article text (minimum {options.min_words})",
+            record.locator,
+        )
+    if not title:
+        heads = [full[b.start : b.end] for b in blocks if b.kind == "headline"]
+        if heads:
+            title = heads[0]
+            meta["title_from"] = "headline"
+
+    outlet, outlet_from = options.registry.resolve(
+        explicit=options.outlet,
+        meta_outlet=meta.get("outlet"),
+        site_name=meta.get("site_name"),
+        url=meta.get("url"),
+        directory=directory_outlet(record.path, record.root),
+    )
+    lang, score = language.identify(body, options.sample_chars, options.min_language_score)
+    declared_lang = meta.get("language")
+    chash = dedupe.content_hash(body)
+    source_key = outlet or meta.get("url") or ""
+    article_id = hashlib.blake2b(
+        f"article-v1\x00{source_key}\x00{chash}".encode(), digest_size=8
+    ).hexdigest()
+    extra: dict[str, Any] = {"outlet_from": outlet_from, "words": words}
+    if encoding and encoding != "utf-8":
+        extra["encoding"] = encoding
+    if note:
+        extra["encoding_note"] = note
+    if declared_lang and lang and str(declared_lang).lower()[:2] != lang:
+        extra["declared_language"] = declared_lang
+    for key in ("fetched", "summary_only", "title_from"):
+        if meta.get(key):
+            extra[key] = meta[key]
+    article = Article(
+        id=article_id,
+        text=full,
+        blocks=blocks,
+        content_hash=chash,
+        outlet=outlet,
+        title=title,
+        published=normalise_date(meta.get("published")),
+        author=clean_line(str(meta["author"])) if meta.get("author") else None,
+        url=meta.get("url"),
+        site_name=meta.get("site_name"),
+        language=lang,
+        language_score=score,
+        path=record.path,
+        locator=record.locator,
+        meta=extra,
+    )
+    signature = dedupe.minhash(body, options.shingle, options.num_perm)
+    return Extracted(article, signature)
+
+
+def front_matter(text: str) -> tuple[str, dict[str, Any]]:
+    """Split a ``---`` (YAML-style key: value) or ``+++`` (TOML) header off the text."""
+    meta: dict[str, Any] = {}
+    match = _TOML_FRONT_MATTER.match(text)
+    if match:
+        try:
+            raw = tomllib.loads(match.group(1))
+        except tomllib.TOMLDecodeError:
+            return text, {}
+        items = list(raw.items())
+    else:
+        match = _FRONT_MATTER.match(text)
+        if not match:
+            return text, {}
+        items = []
+        for line in match.group(1).splitlines():
+            if ":" not in line or line.startswith((" ", "\t", "#")):
+                continue
+            key, value = line.split(":", 1)
+            value = value.strip()
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+                value = value[1:-1]
+            items.append((key.strip(), value))
+        if not items:
+            return text, {}
+    for key, value in items:
+        target = _META_KEYS.get(key.lower())
+        if target and value not in (None, ""):
+            meta[target] = value if not isinstance(value, list) else ", ".join(map(str, value))
+    return text[match.end() :], meta
+
+
+def html_page(html: str, url: str | None) -> tuple[list[Paragraph], dict[str, Any]]:
+    """Main text and metadata of a whole page, with trafilatura."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False,
+        favor_recall=True,
+    )
+    if doc is None or getattr(doc, "body", None) is None:
+        return [], {}
+    meta: dict[str, Any] = {}
+    for key, attr in (("title", "title"), ("published", "date"), ("author", "author"),
+                      ("site_name", "sitename"), ("url", "url")):
+        value = getattr(doc, attr, None)
+        if value:
+            meta[key] = value
+    paragraphs: list[Paragraph] = []
+    seen_h1 = False
+    for element in doc.body:
+        text = clean_line(" ".join(element.itertext()))
+        if not text:
+            continue
+        if element.tag == "head":
+            rend = element.get("rend", "h2")
+            if rend == "h1" and not seen_h1:
+                seen_h1 = True
+                paragraphs.append(Paragraph(text, "headline", "html:h1"))
+            else:
+                paragraphs.append(Paragraph(text, "subhead", f"html:{rend}"))
+        elif element.tag == "list":
+            paragraphs.extend(
+                Paragraph(clean_line(" ".join(item.itertext())))
+                for item in element if clean_line(" ".join(item.itertext()))
+            )
+        else:
+            paragraphs.append(Paragraph(text))
+    return paragraphs, meta
+
+
+_BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figcaption",
+               "pre", "dd", "dt", "td", "th"}
+
+
+def html_fragment_paragraphs(html: str) -> list[Paragraph]:
+    """Paragraphs of an HTML fragment (a feed entry's content), tags to kinds."""
+    import lxml.html
+    from lxml import etree
+
+    if "<" not in html:
+        return split_plain(html)
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return split_plain(re.sub(r"<[^>]*>", " ", html))
+    for bad in root.xpath(".//script|.//style|.//noscript|.//iframe|.//form"):
+        bad.drop_tree()
+    paragraphs: list[Paragraph] = []
+    has_blocks = any(el.tag in _BLOCK_TAGS for el in root.iter() if isinstance(el.tag, str))
+    if not has_blocks:
+        for line in re.split(r"(?:<br\s*/?>\s*){2,}|\n\s*\n", html):
+            text = clean_line(lxml.html.fromstring(f"<div>{line}</div>").text_content()) \
+                if line.strip() else ""
+            if text:
+                paragraphs.append(Paragraph(text))
+        return paragraphs
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag not in _BLOCK_TAGS:
+            continue
+        if any(a.tag in _BLOCK_TAGS for a in el.iterancestors()):
+            continue  # nested block: its text is part of the outer one
+        text = clean_line(el.text_content())
+        if not text:
+            continue
+        if el.tag in ("h1",):
+            paragraphs.append(Paragraph(text, "headline", "html:h1"))
+        elif el.tag.startswith("h"):
+            paragraphs.append(Paragraph(text, "subhead", f"html:{el.tag}"))
+        elif el.tag == "figcaption":
+            paragraphs.append(Paragraph(text, "caption", "html:figcaption"))
+        else:
+            paragraphs.append(Paragraph(text))
+    return paragraphs
+
+
+def normalise_date(value: Any) -> str | None:
+    """ISO 8601 from the many shapes exports use; None (not a guess) when unreadable."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, (int, float)) or (isinstance(value, str) and value.isdigit()):
+        number = float(value)
+        if number > 1e11:  # milliseconds
+            number /= 1000
+        try:
+            return datetime.fromtimestamp(number, UTC).isoformat()
+        except (OverflowError, OSError, ValueError):
+            return None
+    text = str(value).strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return text
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat()
+    except ValueError:
+        pass
+    try:
+        parsed = email.utils.parsedate_to_datetime(text)
+        if parsed:
+            return parsed.isoformat()
+    except (TypeError, ValueError, IndexError):
+        pass
+    try:
+        from dateutil import parser as dateutil_parser
+
+        return dateutil_parser.parse(text).isoformat()
+    except (ValueError, OverflowError, ImportError):
+        return None

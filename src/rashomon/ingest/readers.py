@@ -1,0 +1,410 @@
+"""Find input files and read them into raw records, one format at a time.
+
+Readers are cheap and streaming: they split containers (JSON Lines, CSV, feeds, WARC)
+into records and hand over undecoded payloads; the expensive work (decoding, HTML
+extraction, structure) happens in :mod:`rashomon.ingest.extract`, possibly in worker
+processes. A reader never raises for bad input: it yields a :class:`Skip` with the
+reason and goes on with the next record or file.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import gzip
+import io
+import json
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..model import RawRecord, Skip
+
+Item = RawRecord | Skip
+
+_EXTENSIONS = {
+    ".txt": "text", ".text": "text",
+    ".md": "markdown", ".markdown": "markdown",
+    ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html",
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
+    ".csv": "csv", ".tsv": "csv",
+    ".rss": "feed", ".atom": "feed", ".rdf": "feed", ".xml": "feed",
+    ".warc": "warc", ".arc": "warc",
+}
+CONTAINERS = frozenset({"jsonl", "csv", "warc"})
+
+
+def detect_format(path: Path) -> str | None:
+    """Format from the file name, else from the first bytes; None if unsupported."""
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    suffix = os.path.splitext(name)[1]
+    if suffix in _EXTENSIONS:
+        return _EXTENSIONS[suffix]
+    if suffix and suffix not in {".dat", ".raw", ".out", ""}:
+        return None
+    try:
+        with _open(path) as fh:
+            head = fh.read(2048)
+    except OSError:
+        return None
+    stripped = head.lstrip().lower()
+    if stripped.startswith(b"warc/"):
+        return "warc"
+    if stripped.startswith((b"<rss", b"<feed", b"<rdf")) or (
+        stripped.startswith(b"<?xml") and (b"<rss" in stripped or b"<feed" in stripped)
+    ):
+        return "feed"
+    if stripped.startswith((b"<!doctype html", b"<html")) or b"<body" in stripped:
+        return "html"
+    if stripped.startswith(b"{"):
+        return "jsonl"
+    if stripped.startswith(b"["):
+        return "json"
+    return "text"
+
+
+def _open(path: Path) -> io.BufferedIOBase:
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return open(path, "rb")
+
+
+def expand(paths: Iterable[str], follow_symlinks: bool = False) -> Iterator[tuple[Path, Path]]:
+    """Yield ``(file, root)`` for every file under the given paths and globs, sorted.
+
+    ``root`` is the directory the user named (for the directory-per-outlet convention).
+    A path that matches nothing is an :class:`InputError`: the user mistyped it.
+    """
+    for raw in paths:
+        if any(ch in raw for ch in "*?[") and not os.path.exists(raw):
+            matches = sorted(glob.glob(raw, recursive=True))
+            if not matches:
+                raise InputError(f"no files match {raw}")
+            base = Path(raw.split("*")[0].split("?")[0].split("[")[0] or ".")
+            root = base if base.is_dir() else base.parent
+            for match in matches:
+                p = Path(match)
+                if p.is_dir():
+                    yield from _walk(p, p, follow_symlinks)
+                elif p.is_file():
+                    yield p, root
+            continue
+        p = Path(raw)
+        if not p.exists():
+            raise InputError(f"path does not exist: {raw}")
+        if p.is_dir():
+            yield from _walk(p, p, follow_symlinks)
+        else:
+            yield p, p.parent
+
+
+def _walk(directory: Path, root: Path, follow_symlinks: bool) -> Iterator[tuple[Path, Path]]:
+    # os.walk with sorted names keeps the order stable and memory flat for big trees.
+    for current, dirs, files in os.walk(directory, followlinks=follow_symlinks):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            yield Path(current) / name, root
+
+
+class Limits:
+    """Size bounds from the ``[ingest]`` config section."""
+
+    def __init__(self, section: dict[str, Any]) -> None:
+        self.file = int(section["max_file_bytes"])
+        self.container = int(section["max_container_bytes"])
+        self.record = int(section["max_record_bytes"])
+        self.document = int(section["max_document_bytes"])
+
+
+def read_file(
+    path: Path,
+    root: Path | None,
+    limits: Limits,
+    fields: dict[str, list[str]],
+) -> Iterator[Item]:
+    """Yield the raw records of one file, or skips that say why not."""
+    spath = str(path)
+    fmt = detect_format(path)
+    if fmt is None:
+        yield Skip(spath, f"unsupported file type '{path.suffix or path.name}'")
+        return
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        yield Skip(spath, f"cannot read file: {exc.strerror or exc}")
+        return
+    if size == 0:
+        yield Skip(spath, "empty file")
+        return
+    bound = limits.container if fmt in CONTAINERS else (
+        limits.document if fmt in ("json", "feed") else limits.file
+    )
+    if size > bound:
+        yield Skip(
+            spath,
+            f"file is {size / 1e6:.1f} MB, over the {bound / 1e6:.0f} MB limit for {fmt} "
+            "(raise it in the [ingest] section of rashomon.toml)",
+        )
+        return
+    rootstr = str(root) if root else None
+    try:
+        if fmt in ("text", "markdown", "html"):
+            with _open(path) as fh:
+                data = fh.read(bound + 1)
+            if len(data) > bound:
+                yield Skip(spath, f"decompressed size over the {bound / 1e6:.0f} MB limit")
+                return
+            yield RawRecord(spath, "", fmt, data, {}, rootstr)  # type: ignore[arg-type]
+        elif fmt == "jsonl":
+            yield from _read_jsonl(path, rootstr, limits, fields)
+        elif fmt == "json":
+            yield from _read_json(path, rootstr, limits, fields)
+        elif fmt == "csv":
+            yield from _read_csv(path, rootstr, limits, fields)
+        elif fmt == "feed":
+            yield from _read_feed(path, rootstr, limits)
+        elif fmt == "warc":
+            yield from _read_warc(path, rootstr, limits)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        yield Skip(spath, f"cannot read {fmt} file: {exc}")
+
+
+# --- record exports: JSON Lines, JSON, CSV -------------------------------------------
+
+
+def _pick(record: dict[str, Any], names: list[str]) -> Any:
+    lowered = {str(k).lower(): v for k, v in record.items()}
+    for name in names:
+        value = lowered.get(name.lower())
+        if value not in (None, "", [], {}):
+            return value
+    return None
+
+
+def record_to_raw(
+    record: Any, path: str, locator: str, root: str | None, fields: dict[str, list[str]]
+) -> Item:
+    """Map one exported record (a dict) to a raw record by the field lists."""
+    if not isinstance(record, dict):
+        return Skip(path, f"record is a {type(record).__name__}, not an object", locator)
+    meta: dict[str, Any] = {}
+    for key in ("title", "published", "author", "url", "outlet", "language"):
+        value = _pick(record, fields.get(key, []))
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value if v)
+        if isinstance(value, dict):
+            value = value.get("name") or value.get("title")
+        if value not in (None, ""):
+            meta[key] = str(value)
+    text = _pick(record, fields.get("text", []))
+    if isinstance(text, str) and text.strip():
+        return RawRecord(path, locator, "text", text, meta, root)
+    html = _pick(record, fields.get("html", []))
+    if isinstance(html, str) and html.strip():
+        return RawRecord(path, locator, "html", html, meta, root)
+    tried = ", ".join(fields.get("text", []) + fields.get("html", []))
+    return Skip(path, f"no text field (tried: {tried}; map one with --field text=NAME)", locator)
+
+
+def _read_jsonl(path: Path, root: str | None, limits: Limits, fields: dict) -> Iterator[Item]:
+    spath = str(path)
+    with _open(path) as fh:
+        for number, line in enumerate(fh, 1):
+            locator = f"line {number}"
+            if len(line) > limits.record:
+                yield Skip(spath, f"record over the {limits.record / 1e6:.0f} MB limit", locator)
+                continue
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                yield Skip(spath, f"malformed JSON: {_short(exc)}", locator)
+                continue
+            yield record_to_raw(record, spath, locator, root, fields)
+
+
+def _read_json(path: Path, root: str | None, limits: Limits, fields: dict) -> Iterator[Item]:
+    spath = str(path)
+    with _open(path) as fh:
+        data = fh.read(limits.document + 1)
+    try:
+        doc = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        # A file named .json that is really JSON Lines is common in exports.
+        if data.lstrip().startswith(b"{") and b"\n{" in data:
+            yield from _read_jsonl(path, root, limits, fields)
+            return
+        yield Skip(spath, f"malformed JSON: {_short(exc)}")
+        return
+    if isinstance(doc, dict):
+        # {"articles": [...]} or {"data": [...]}: the first list of objects is the records.
+        lists = [v for v in doc.values() if isinstance(v, list) and v and isinstance(v[0], dict)]
+        records = lists[0] if lists else [doc]
+    elif isinstance(doc, list):
+        records = doc
+    else:
+        yield Skip(spath, "JSON holds neither an object nor a list of objects")
+        return
+    if not records:
+        yield Skip(spath, "JSON holds no records")
+    for number, record in enumerate(records, 1):
+        yield record_to_raw(record, spath, f"record {number}", root, fields)
+
+
+def _read_csv(path: Path, root: str | None, limits: Limits, fields: dict) -> Iterator[Item]:
+    from .encoding import BinaryContent, decode
+
+    spath = str(path)
+    csv.field_size_limit(limits.record)
+    with _open(path) as fh:
+        head = fh.read(65536)
+    try:
+        encoding = decode(head).encoding if head else "utf-8"
+    except BinaryContent as exc:
+        yield Skip(spath, str(exc))
+        return
+    delimiter = "\t" if path.name.lower().removesuffix(".gz").endswith(".tsv") else ","
+    with _open(path) as raw:
+        text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
+        reader = csv.DictReader(text, delimiter=delimiter)
+        number = 0
+        try:
+            if not reader.fieldnames:
+                yield Skip(spath, "CSV has no header row")
+                return
+            for number, row in enumerate(reader, 1):
+                if None in row:  # more cells than header names: a broken row
+                    yield Skip(spath, "row has more cells than the header", f"row {number}")
+                    continue
+                yield record_to_raw(row, spath, f"row {number}", root, fields)
+        except csv.Error as exc:
+            yield Skip(spath, f"malformed CSV after row {number}: {exc}", f"row {number + 1}")
+    if number == 0:
+        yield Skip(spath, "CSV has a header but no rows")
+
+
+# --- feeds ---------------------------------------------------------------------------
+
+
+def _read_feed(path: Path, root: str | None, limits: Limits) -> Iterator[Item]:
+    import feedparser
+
+    spath = str(path)
+    with _open(path) as fh:
+        data = fh.read(limits.document + 1)
+    parsed = feedparser.parse(data)
+    entries = parsed.get("entries") or []
+    if not entries:
+        if parsed.get("bozo"):
+            reason = f"not a readable feed: {_short(parsed.get('bozo_exception'))}"
+        else:
+            reason = "feed has no entries"
+        yield Skip(spath, reason)
+        return
+    feed = parsed.get("feed", {})
+    site = feed.get("title")
+    language = feed.get("language")
+    for number, entry in enumerate(entries, 1):
+        locator = f"entry {entry.get('id') or entry.get('link') or number}"
+        meta: dict[str, Any] = {}
+        for key, value in (
+            ("title", entry.get("title")),
+            ("url", entry.get("link")),
+            ("author", entry.get("author")),
+            ("site_name", site),
+            ("language", language),
+            ("published", _feed_date(entry)),
+        ):
+            if value:
+                meta[key] = value
+        content = entry.get("content") or []
+        body = content[0] if content else None
+        value = body.get("value") if body else entry.get("summary")
+        mime = (body.get("type") if body else None) or "text/html"
+        if not value or not value.strip():
+            yield Skip(spath, "feed entry has no content or summary", locator)
+            continue
+        if len(value) > limits.record:
+            yield Skip(spath, f"entry over the {limits.record / 1e6:.0f} MB limit", locator)
+            continue
+        if not content:
+            meta["summary_only"] = True
+        fmt = "text" if "plain" in mime else "html"
+        yield RawRecord(spath, locator, fmt, value, {**meta, "html_fragment": True}, root)
+    if parsed.get("bozo") and entries:
+        yield Skip(
+            spath,
+            f"feed is malformed after {len(entries)} entries: {_short(parsed.get('bozo_exception'))}",
+            "end",
+        )
+
+
+def _feed_date(entry: Any) -> str | None:
+    import calendar
+    from datetime import UTC, datetime
+
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = entry.get(key)
+        if value:
+            return datetime.fromtimestamp(calendar.timegm(value), UTC).isoformat()
+    return None
+
+
+# --- WARC ----------------------------------------------------------------------------
+
+
+def _read_warc(path: Path, root: str | None, limits: Limits) -> Iterator[Item]:
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    spath = str(path)
+    number = 0
+    try:
+        with open(path, "rb") as fh:
+            for record in ArchiveIterator(fh):
+                number += 1
+                if record.rec_type not in ("response", "resource"):
+                    continue
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                locator = f"record {number}"
+                mime = ""
+                if record.rec_type == "response" and record.http_headers is not None:
+                    status = record.http_headers.get_statuscode()
+                    if status and not status.startswith("2"):
+                        continue
+                    mime = (record.http_headers.get_header("Content-Type") or "").lower()
+                else:
+                    mime = (record.rec_headers.get_header("Content-Type") or "").lower()
+                if mime and "html" not in mime and "text/plain" not in mime:
+                    continue
+                payload = record.content_stream().read(limits.record + 1)
+                if len(payload) > limits.record:
+                    yield Skip(spath, f"record over the {limits.record / 1e6:.0f} MB limit", locator)
+                    continue
+                meta = {"url": url} if url else {}
+                fetched = record.rec_headers.get_header("WARC-Date")
+                if fetched:
+                    meta["fetched"] = fetched
+                charset = mime.split("charset=")[-1].strip() if "charset=" in mime else None
+                if charset:
+                    meta["charset"] = charset
+                fmt = "text" if "text/plain" in mime else "html"
+                yield RawRecord(spath, locator, fmt, payload, meta, root)
+    except (ArchiveLoadFailed, ValueError, EOFError, OSError, gzip.BadGzipFile) as exc:
+        yield Skip(spath, f"WARC is truncated or malformed after record {number}: {_short(exc)}",
+                   f"record {number + 1}")
+        return
+    if number == 0:
+        yield Skip(spath, "WARC holds no records")
+
+
+def _short(exc: object, limit: int = 160) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"

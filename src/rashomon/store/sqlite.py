@@ -1,0 +1,374 @@
+"""SQLite backend: one file, WAL journal, versioned migrations."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import NotFoundError, StoreError
+from ..model import Article, Block, Outlet, Skip
+from .base import ArticleQuery
+
+APPLICATION_ID = 0x5241534F  # "RASO": marks the file as a Rashomon store
+
+
+def migrations() -> list[tuple[int, str]]:
+    """(version, SQL) pairs, in order, from the packaged migrations folder."""
+    folder = resources.files("rashomon.store").joinpath("migrations")
+    found = []
+    for entry in folder.iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            found.append((int(name[:4]), entry.read_text("utf-8")))
+    return sorted(found)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class SQLiteStore:
+    """The default store. Not shared across threads; open one per process."""
+
+    def __init__(self, path: str, *, create: bool = True) -> None:
+        self.path = path
+        p = Path(path)
+        if not create and not p.exists():
+            raise StoreError(f"no store at {path} (run 'rashomon ingest ... --db {path}' first)")
+        if p.exists() and p.is_dir():
+            raise StoreError(f"{path} is a directory, not a store file")
+        if p.parent and not p.parent.exists():
+            raise StoreError(f"directory {p.parent} does not exist")
+        try:
+            self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+            tables = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path} is not a Rashomon store ({exc})") from exc
+        if tables and app_id != APPLICATION_ID:
+            self.conn.close()
+            raise StoreError(f"{path} is an SQLite file but not a Rashomon store")
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.conn.execute("PRAGMA busy_timeout = 30000")
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._migrate()
+
+    # -- schema ------------------------------------------------------------------------
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        current = self.schema_version
+        known = migrations()
+        latest = known[-1][0] if known else 0
+        if current > latest:
+            raise StoreError(
+                f"{self.path} has schema version {current}, newer than this Rashomon "
+                f"({latest}); upgrade Rashomon"
+            )
+        for version, sql in known:
+            if version <= current:
+                continue
+            # executescript commits first; wrap the script so a failure leaves no half schema.
+            self.conn.executescript(
+                f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA application_id = {APPLICATION_ID};\n"
+                f"PRAGMA user_version = {version};\nCOMMIT;"
+            )
+
+    # -- transactions -------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A write transaction; nested uses join the outer one."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
+            finally:
+                self._depth = 0
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- outlets ------------------------------------------------------------------------
+
+    def upsert_outlets(self, outlets: list[Outlet]) -> None:
+        with self.transaction():
+            for o in outlets:
+                self.conn.execute(
+                    """INSERT INTO outlets (id, name, domains, aliases, country, language, owner,
+                                            state_affiliated, ratings)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                       ON CONFLICT (id) DO UPDATE SET
+                         name = excluded.name,
+                         domains = CASE WHEN excluded.domains = '[]' THEN outlets.domains
+                                        ELSE excluded.domains END,
+                         aliases = CASE WHEN excluded.aliases = '[]' THEN outlets.aliases
+                                        ELSE excluded.aliases END,
+                         country = coalesce(excluded.country, outlets.country),
+                         language = coalesce(excluded.language, outlets.language),
+                         owner = coalesce(excluded.owner, outlets.owner),
+                         state_affiliated = coalesce(excluded.state_affiliated,
+                                                     outlets.state_affiliated),
+                         ratings = CASE WHEN excluded.ratings = '{}' THEN outlets.ratings
+                                        ELSE excluded.ratings END""",
+                    (
+                        o.id, o.name, json.dumps(o.domains), json.dumps(o.aliases), o.country,
+                        o.language, o.owner,
+                        None if o.state_affiliated is None else int(o.state_affiliated),
+                        json.dumps(o.ratings, sort_keys=True),
+                    ),
+                )
+
+    def outlets(self) -> list[Outlet]:
+        rows = self.conn.execute(
+            "SELECT id, name, domains, aliases, country, language, owner, state_affiliated, "
+            "ratings FROM outlets ORDER BY name"
+        ).fetchall()
+        return [
+            Outlet(
+                id=r[0], name=r[1], domains=json.loads(r[2]), aliases=json.loads(r[3]),
+                country=r[4], language=r[5], owner=r[6],
+                state_affiliated=None if r[7] is None else bool(r[7]), ratings=json.loads(r[8]),
+            )
+            for r in rows
+        ]
+
+    # -- articles -----------------------------------------------------------------------
+
+    def insert_article(self, article: Article, signature: np.ndarray, band_keys: list[int]) -> bool:
+        """Insert unless the id exists; True when inserted. Call inside a transaction."""
+        a = article
+        cur = self.conn.execute(
+            """INSERT OR IGNORE INTO articles (id, outlet, title, published, author, url,
+                 site_name, language, language_score, path, locator, text, blocks, content_hash,
+                 duplicate_of, duplicate_kind, duplicate_score, meta, signature, ingested_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                a.id, a.outlet, a.title, a.published, a.author, a.url, a.site_name, a.language,
+                a.language_score, a.path, a.locator, a.text, _blocks_json(a.blocks),
+                a.content_hash, a.duplicate_of, a.duplicate_kind, a.duplicate_score,
+                json.dumps(a.meta, sort_keys=True, ensure_ascii=False),
+                signature.astype("<u4").tobytes(), _now(),
+            ),
+        )
+        inserted = cur.rowcount == 1
+        if inserted:
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO lsh_bands (band, key, article_id) VALUES (?, ?, ?)",
+                [(band, key, a.id) for band, key in enumerate(band_keys)],
+            )
+        self.add_source(a.id, a.path, a.locator)
+        return inserted
+
+    def add_source(self, article_id: str, path: str, locator: str) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO article_sources (article_id, path, locator) VALUES (?, ?, ?)",
+            (article_id, path, locator),
+        )
+        self.conn.execute(
+            "DELETE FROM skips WHERE path = ? AND locator = ? AND stage = 'ingest'",
+            (path, locator),
+        )
+
+    def article_ids_by_hash(self, content_hash: str) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT id FROM articles WHERE content_hash = ? ORDER BY id", (content_hash,)
+        )
+        return [r[0] for r in rows]
+
+    def band_candidates(self, band_keys: list[int]) -> list[str]:
+        if not band_keys:
+            return []
+        clauses = " OR ".join("(band = ? AND key = ?)" for _ in band_keys)
+        params: list[int] = []
+        for band, key in enumerate(band_keys):
+            params.extend((band, key))
+        rows = self.conn.execute(
+            f"SELECT DISTINCT article_id FROM lsh_bands WHERE {clauses}", params
+        )
+        return sorted(r[0] for r in rows)
+
+    def signatures(self, ids: list[str]) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            for aid, blob in self.conn.execute(
+                f"SELECT id, signature FROM articles WHERE id IN ({marks})", chunk
+            ):
+                if blob is not None:
+                    out[aid] = np.frombuffer(blob, dtype="<u4")
+        return out
+
+    def duplicate_info(self, ids: list[str]) -> dict[str, tuple[str | None, str | None, str]]:
+        """id -> (duplicate_of, published, content_hash) for the given ids."""
+        out: dict[str, tuple[str | None, str | None, str]] = {}
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            for aid, dup, published, chash in self.conn.execute(
+                "SELECT id, duplicate_of, published, content_hash FROM articles "
+                f"WHERE id IN ({marks})",
+                chunk,
+            ):
+                out[aid] = (dup, published, chash)
+        return out
+
+    def members_of(self, original: str) -> list[str]:
+        rows = self.conn.execute("SELECT id FROM articles WHERE duplicate_of = ?", (original,))
+        return [r[0] for r in rows]
+
+    def set_duplicate(
+        self, article_id: str, of: str | None, kind: str | None, score: float | None
+    ) -> None:
+        self.conn.execute(
+            "UPDATE articles SET duplicate_of = ?, duplicate_kind = ?, duplicate_score = ? "
+            "WHERE id = ?",
+            (of, kind, score, article_id),
+        )
+
+    _COLUMNS = (
+        "id, outlet, title, published, author, url, site_name, language, language_score, path, "
+        "locator, text, blocks, content_hash, duplicate_of, duplicate_kind, duplicate_score, meta"
+    )
+
+    def _where(self, q: ArticleQuery) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if q.outlet:
+            clauses.append("(outlet = ? COLLATE NOCASE OR outlet IN "
+                           "(SELECT name FROM outlets WHERE id = ?))")
+            params.extend((q.outlet, q.outlet))
+        if q.language:
+            clauses.append("language = ?")
+            params.append(q.language)
+        if q.since:
+            clauses.append("published >= ?")
+            params.append(q.since)
+        if q.until:
+            clauses.append("substr(published, 1, 10) <= ?")
+            params.append(q.until)
+        if not q.duplicates:
+            clauses.append("duplicate_of IS NULL")
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def articles(self, query: ArticleQuery = ArticleQuery()) -> Iterator[Article]:
+        where, params = self._where(query)
+        sql = f"SELECT {self._COLUMNS} FROM articles{where} ORDER BY published IS NULL, published, id"
+        if query.limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [query.limit, query.offset]
+        for row in self.conn.execute(sql, params):
+            yield _article(row)
+
+    def count_articles(self, query: ArticleQuery = ArticleQuery()) -> int:
+        where, params = self._where(query)
+        return int(self.conn.execute(f"SELECT count(*) FROM articles{where}", params).fetchone()[0])
+
+    def get_article(self, ref: str) -> Article:
+        """By id, or by a unique id prefix of at least 4 characters."""
+        row = self.conn.execute(f"SELECT {self._COLUMNS} FROM articles WHERE id = ?", (ref,)).fetchone()
+        if row is None and len(ref) >= 4:
+            rows = self.conn.execute(
+                f"SELECT {self._COLUMNS} FROM articles WHERE id LIKE ? || '%' LIMIT 2",
+                (ref.replace("%", "").replace("_", ""),),
+            ).fetchall()
+            if len(rows) > 1:
+                raise NotFoundError(f"article id prefix '{ref}' is ambiguous; give more characters")
+            row = rows[0] if rows else None
+        if row is None:
+            raise NotFoundError(f"no article '{ref}' in {self.path} (see 'rashomon articles')")
+        return _article(row)
+
+    def sources_of(self, article_id: str) -> list[tuple[str, str]]:
+        rows = self.conn.execute(
+            "SELECT path, locator FROM article_sources WHERE article_id = ? ORDER BY path, locator",
+            (article_id,),
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    # -- inputs and skips ---------------------------------------------------------------
+
+    def input_done(self, path: str, size: int, mtime_ns: int) -> bool:
+        row = self.conn.execute(
+            "SELECT 1 FROM inputs WHERE path = ? AND size = ? AND mtime_ns = ?",
+            (path, size, mtime_ns),
+        ).fetchone()
+        return row is not None
+
+    def mark_input(self, path: str, size: int, mtime_ns: int, articles: int, skipped: int) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO inputs (path, size, mtime_ns, articles, skipped, done_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (path, size, mtime_ns, articles, skipped, _now()),
+        )
+
+    def clear_skips(self, path: str, stage: str = "ingest") -> None:
+        self.conn.execute("DELETE FROM skips WHERE path = ? AND stage = ?", (path, stage))
+
+    def add_skip(self, skip: Skip) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO skips (path, locator, stage, reason, detail, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (skip.path, skip.locator, skip.stage, skip.reason, skip.detail, _now()),
+        )
+
+    def skips(self, stage: str | None = None) -> list[Skip]:
+        sql = "SELECT path, reason, locator, stage, detail FROM skips"
+        params: tuple[str, ...] = ()
+        if stage:
+            sql += " WHERE stage = ?"
+            params = (stage,)
+        rows = self.conn.execute(sql + " ORDER BY path, locator", params)
+        return [Skip(path=r[0], reason=r[1], locator=r[2], stage=r[3], detail=r[4]) for r in rows]
+
+
+def _blocks_json(blocks: list[Block]) -> str:
+    return json.dumps([[b.start, b.end, b.kind, b.why] for b in blocks], separators=(",", ":"))
+
+
+def _article(row: tuple[Any, ...]) -> Article:
+    blocks = [Block(s, e, k, w) for s, e, k, w in json.loads(row[12])]
+    return Article(
+        id=row[0], outlet=row[1], title=row[2], published=row[3], author=row[4], url=row[5],
+        site_name=row[6], language=row[7], language_score=row[8], path=row[9], locator=row[10],
+        text=row[11], blocks=blocks, content_hash=row[13], duplicate_of=row[14],
+        duplicate_kind=row[15], duplicate_score=row[16], meta=json.loads(row[17]),
+    )
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
