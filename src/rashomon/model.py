@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-#: What a paragraph of an article is. Only ``body`` (and ``lead``) paragraphs are
+#: What a paragraph of an article is. Only ``body`` paragraphs are
 #: the article's own text that later stages analyse; the rest is kept, marked.
-BlockKind = Literal["headline", "byline", "subhead", "caption", "boilerplate", "body"]
-BLOCK_KINDS: tuple[str, ...] = ("headline", "byline", "subhead", "caption", "boilerplate", "body")
+BlockKind = Literal["headline", "byline", "dateline", "subhead", "caption", "boilerplate", "body"]
+BLOCK_KINDS: tuple[str, ...] = (
+    "headline", "byline", "dateline", "subhead", "caption", "boilerplate", "body",
+)
 
 
 @dataclass(frozen=True, slots=True)

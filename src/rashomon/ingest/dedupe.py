@@ -35,7 +35,7 @@ def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-def minhash(text: str, shingle: int = 5, num_perm: int = 64) -> np.ndarray:
+def minhash(text: str, shingle: int = 4, num_perm: int = 60) -> np.ndarray:
     """MinHash signature (uint32[num_perm]) of the word shingles of ``text``."""
     words = normal_words(text)
     if len(words) < shingle:

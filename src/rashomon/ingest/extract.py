@@ -38,8 +38,8 @@ class ExtractOptions:
     registry: OutletRegistry
     outlet: str | None = None  # --outlet: every article of this run is from this outlet
     min_words: int = 5
-    shingle: int = 5
-    num_perm: int = 64
+    shingle: int = 4
+    num_perm: int = 60
     sample_chars: int = 2000
     min_language_score: float = 0.5
 
@@ -110,6 +110,15 @@ def _extract(record: RawRecord, options: ExtractOptions) -> Extracted | Skip:
         if heads:
             title = heads[0]
             meta["title_from"] = "headline"
+        else:
+            title = lead_title(body)
+            meta["title_from"] = "lead"
+
+    published = normalise_date(meta.get("published"))
+    if published is None:
+        published = _date_in_blocks(full, blocks)
+        if published:
+            meta["published_from"] = "dateline"
 
     outlet, outlet_from = options.registry.resolve(
         explicit=options.outlet,
@@ -132,7 +141,7 @@ def _extract(record: RawRecord, options: ExtractOptions) -> Extracted | Skip:
         extra["encoding_note"] = note
     if declared_lang and lang and str(declared_lang).lower()[:2] != lang:
         extra["declared_language"] = declared_lang
-    for key in ("fetched", "summary_only", "title_from"):
+    for key in ("fetched", "summary_only", "title_from", "published_from"):
         if meta.get(key):
             extra[key] = meta[key]
     article = Article(
@@ -142,7 +151,7 @@ def _extract(record: RawRecord, options: ExtractOptions) -> Extracted | Skip:
         content_hash=chash,
         outlet=outlet,
         title=title,
-        published=normalise_date(meta.get("published")),
+        published=published,
         author=clean_line(str(meta["author"])) if meta.get("author") else None,
         url=meta.get("url"),
         site_name=meta.get("site_name"),
@@ -154,6 +163,34 @@ def _extract(record: RawRecord, options: ExtractOptions) -> Extracted | Skip:
     )
     signature = dedupe.minhash(body, options.shingle, options.num_perm)
     return Extracted(article, signature)
+
+
+def _date_in_blocks(text: str, blocks: list) -> str | None:
+    """The publication date printed in a dateline or byline ("By X | 16 March 2026")."""
+    for block in blocks:
+        if block.kind not in ("dateline", "byline"):
+            continue
+        line = text[block.start : block.end]
+        if block.kind == "byline":
+            parts = re.split(r"\s[|\u2013\u2014]\s|,\s(?=\d)", line, maxsplit=1)
+            if len(parts) < 2:
+                continue
+            line = parts[1]
+        line = re.sub(r"^(?:updated|published|posted|last updated)\s*:?\s*", "", line, flags=re.I)
+        if not re.search(r"\d{4}", line):
+            continue  # a date without a year would be a guess
+        found = normalise_date(line)
+        if found:
+            return found
+    return None
+
+
+def lead_title(body: str, limit: int = 100) -> str:
+    """A stand-in title: the first sentence of the article, cut at a word boundary."""
+    first = re.split(r"(?<=[.!?])\s+(?=[A-Z\"\u201c])", body.split("\n\n", 1)[0], maxsplit=1)[0]
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
 
 
 def front_matter(text: str) -> tuple[str, dict[str, Any]]:
@@ -224,7 +261,31 @@ def html_page(html: str, url: str | None) -> tuple[list[Paragraph], dict[str, An
             )
         else:
             paragraphs.append(Paragraph(text))
+    captions = _figcaptions(html, {p.text for p in paragraphs})
+    if captions:
+        # trafilatura drops figure captions; keep them, marked, after the headline.
+        at = next((i + 1 for i, p in enumerate(paragraphs) if p.kind == "headline"), 0)
+        paragraphs[at:at] = [Paragraph(c, "caption", "html:figcaption") for c in captions]
     return paragraphs, meta
+
+
+def _figcaptions(html: str, known: set[str]) -> list[str]:
+    if "<figcaption" not in html.lower():
+        return []
+    import lxml.html
+    from lxml import etree
+
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return []
+    scope = root.xpath("//article") or root.xpath("//main") or [root]
+    out: list[str] = []
+    for element in scope[0].iter("figcaption"):
+        text = clean_line(element.text_content())
+        if text and text not in known and text not in out:
+            out.append(text)
+    return out
 
 
 _BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figcaption",

@@ -23,6 +23,9 @@ from .outlets import SOURCES_FILE, OutletRegistry, load_sources, outlet_record
 from .readers import Limits, expand, read_file
 
 
+_SETTINGS_FILES = frozenset({SOURCES_FILE, "rashomon.toml"})
+
+
 @dataclass(slots=True)
 class _FileStart:
     path: str
@@ -149,6 +152,8 @@ def _items(
     report: IngestReport,
 ) -> Iterator[object]:
     for path, root in expand(paths, follow):
+        if path.name in _SETTINGS_FILES and path.parent == root:
+            continue  # the corpus's own settings, read above, not an article
         spath = str(path)
         report.files += 1
         try:
@@ -247,24 +252,45 @@ def link_duplicates(
     near = [c for c in candidates if dedupe.similarity(own, sigs[c]) >= threshold]
     if not exact and not near:
         return
-    info = store.duplicate_info(exact + near)
-    roots = {dup or aid for aid, (dup, _, _) in info.items()}
+    info = store.duplicate_info(exact + near + [article.id])
+    roots = sorted({info[m][0] or m for m in exact + near})
+    info.update(store.duplicate_info([r for r in roots if r not in info]))
+
+    def order(member: str) -> tuple[bool, str, str]:
+        published = info[member][1]
+        return (published is None, published or "", member)
+
+    if len(roots) == 1 and order(article.id) > order(roots[0]):
+        # The common case: one more copy of a known story, later than its original.
+        _point(store, article.id, roots[0], info, report)
+        return
+    # The new article joins groups or predates their original: regroup every member.
     members = set(roots) | set(exact) | set(near) | {article.id}
     for root in roots:
         members.update(store.members_of(root))
     info = store.duplicate_info(sorted(members))
-    original = min(members, key=lambda m: (info[m][1] is None, info[m][1] or "", m))
-    sigs = store.signatures(sorted(members))
-    for member in sorted(members):
-        before = info[member][0]
-        if member == original:
-            store.set_duplicate(member, None, None, None)
-            continue
-        same = info[member][2] == info[original][2]
-        score = 1.0 if same else round(dedupe.similarity(sigs[member], sigs[original]), 4)
-        store.set_duplicate(member, original, "exact" if same else "near", score)
-        if report is not None and before is None:
-            if same:
-                report.exact_duplicates += 1
-            else:
-                report.near_duplicates += 1
+    original = min(members, key=order)
+    store.set_duplicate(original, None, None, None)
+    for member in sorted(members - {original}):
+        _point(store, member, original, info, report)
+
+
+def _point(
+    store: Store,
+    member: str,
+    original: str,
+    info: dict[str, tuple[str | None, str | None, str]],
+    report: IngestReport | None,
+) -> None:
+    same = info[member][2] == info[original][2]
+    if same:
+        score = 1.0
+    else:
+        sigs = store.signatures([member, original])
+        score = round(dedupe.similarity(sigs[member], sigs[original]), 4)
+    store.set_duplicate(member, original, "exact" if same else "near", score)
+    if report is not None and info[member][0] is None:
+        if same:
+            report.exact_duplicates += 1
+        else:
+            report.near_duplicates += 1

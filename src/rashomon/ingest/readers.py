@@ -104,12 +104,26 @@ def expand(paths: Iterable[str], follow_symlinks: bool = False) -> Iterator[tupl
 
 def _walk(directory: Path, root: Path, follow_symlinks: bool) -> Iterator[tuple[Path, Path]]:
     # os.walk with sorted names keeps the order stable and memory flat for big trees.
-    for current, dirs, files in os.walk(directory, followlinks=follow_symlinks):
+    # A directory that cannot be listed is yielded itself, so that read_file reports it
+    # instead of its files vanishing silently.
+    unreadable: list[OSError] = []
+    for current, dirs, files in os.walk(
+        directory, onerror=unreadable.append, followlinks=follow_symlinks
+    ):
+        while unreadable:
+            yield from _unreadable(unreadable.pop(0), root)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if name.startswith("."):
                 continue
             yield Path(current) / name, root
+    for error in unreadable:
+        yield from _unreadable(error, root)
+
+
+def _unreadable(error: OSError, root: Path) -> Iterator[tuple[Path, Path]]:
+    if error.filename:
+        yield Path(os.fsdecode(error.filename)), root
 
 
 class Limits:
@@ -130,6 +144,15 @@ def read_file(
 ) -> Iterator[Item]:
     """Yield the raw records of one file, or skips that say why not."""
     spath = str(path)
+    if path.is_dir():  # a directory _walk could not list
+        try:
+            with os.scandir(path):
+                pass
+        except OSError as exc:
+            yield Skip(spath, f"cannot read directory: {exc.strerror or exc}")
+        else:
+            yield Skip(spath, "is a directory, not a file")
+        return
     fmt = detect_format(path)
     if fmt is None:
         yield Skip(spath, f"unsupported file type '{path.suffix or path.name}'")
@@ -161,6 +184,13 @@ def read_file(
                 yield Skip(spath, f"decompressed size over the {bound / 1e6:.0f} MB limit")
                 return
             yield RawRecord(spath, "", fmt, data, {}, rootstr)  # type: ignore[arg-type]
+            if fmt == "html" and _ends_inside_tag(data):
+                yield Skip(
+                    spath,
+                    "HTML is truncated (it ends in the middle of a tag): "
+                    "the text after the cut is missing",
+                    "end",
+                )
         elif fmt == "jsonl":
             yield from _read_jsonl(path, rootstr, limits, fields)
         elif fmt == "json":
@@ -173,6 +203,12 @@ def read_file(
             yield from _read_warc(path, rootstr, limits)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         yield Skip(spath, f"cannot read {fmt} file: {exc}")
+
+
+def _ends_inside_tag(data: bytes) -> bool:
+    """The document stops after a ``<`` that no ``>`` closes: it was cut off."""
+    tail = data[-4096:].rstrip()
+    return tail.rfind(b"<") > tail.rfind(b">")
 
 
 # --- record exports: JSON Lines, JSON, CSV -------------------------------------------
@@ -279,6 +315,10 @@ def _read_csv(path: Path, root: str | None, limits: Limits, fields: dict) -> Ite
             if not reader.fieldnames:
                 yield Skip(spath, "CSV has no header row")
                 return
+            problem = _no_text_column([str(c) for c in reader.fieldnames], fields)
+            if problem:  # every row would be skipped for it: say it once, for the file
+                yield Skip(spath, problem)
+                return
             for number, row in enumerate(reader, 1):
                 if None in row:  # more cells than header names: a broken row
                     yield Skip(spath, "row has more cells than the header", f"row {number}")
@@ -288,6 +328,21 @@ def _read_csv(path: Path, root: str | None, limits: Limits, fields: dict) -> Ite
             yield Skip(spath, f"malformed CSV after row {number}: {exc}", f"row {number + 1}")
     if number == 0:
         yield Skip(spath, "CSV has a header but no rows")
+
+
+def _no_text_column(columns: list[str], fields: dict[str, list[str]]) -> str | None:
+    """Why no row of a CSV with this header can have text, or None if one can."""
+    names = fields.get("text", []) + fields.get("html", [])
+    if {n.lower() for n in names} & {c.lower() for c in columns}:
+        return None
+    shown = ", ".join(f"'{_short(c, 24)}'" for c in columns[:4])
+    if len(columns) > 4:
+        shown += ", \u2026"
+    if any(len(c) > 40 or len(c.split()) > 5 for c in columns):
+        what = f"CSV seems to have no header row (first row: {shown})"
+    else:
+        what = f"CSV header has no text column (columns: {shown})"
+    return f"{what}; tried: {', '.join(names)}; map one with --field text=NAME"
 
 
 # --- feeds ---------------------------------------------------------------------------
@@ -362,47 +417,76 @@ def _feed_date(entry: Any) -> str | None:
 
 def _read_warc(path: Path, root: str | None, limits: Limits) -> Iterator[Item]:
     from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
 
     spath = str(path)
     number = 0
+    found = 0  # records yielded or skipped: anything the user will see
     try:
+        size = path.stat().st_size
         with open(path, "rb") as fh:
-            for record in ArchiveIterator(fh):
+            archive = ArchiveIterator(fh)
+            for record in archive:
                 number += 1
-                if record.rec_type not in ("response", "resource"):
-                    continue
-                url = record.rec_headers.get_header("WARC-Target-URI")
                 locator = f"record {number}"
-                mime = ""
-                if record.rec_type == "response" and record.http_headers is not None:
-                    status = record.http_headers.get_statuscode()
-                    if status and not status.startswith("2"):
-                        continue
-                    mime = (record.http_headers.get_header("Content-Type") or "").lower()
-                else:
-                    mime = (record.rec_headers.get_header("Content-Type") or "").lower()
-                if mime and "html" not in mime and "text/plain" not in mime:
-                    continue
-                payload = record.content_stream().read(limits.record + 1)
-                if len(payload) > limits.record:
-                    yield Skip(spath, f"record over the {limits.record / 1e6:.0f} MB limit", locator)
-                    continue
-                meta = {"url": url} if url else {}
-                fetched = record.rec_headers.get_header("WARC-Date")
-                if fetched:
-                    meta["fetched"] = fetched
-                charset = mime.split("charset=")[-1].strip() if "charset=" in mime else None
-                if charset:
-                    meta["charset"] = charset
-                fmt = "text" if "text/plain" in mime else "html"
-                yield RawRecord(spath, locator, fmt, payload, meta, root)
-    except (ArchiveLoadFailed, ValueError, EOFError, OSError, gzip.BadGzipFile) as exc:
+                item = _warc_item(record, spath, locator, root, limits)
+                # Drain the record: a Content-Length that runs past the end of the file
+                # means the archive was cut inside this record (warcio does not say so).
+                raw = record.raw_stream
+                while raw.read(65536):
+                    pass
+                if getattr(raw, "limit", 0) > 0:
+                    yield Skip(spath, f"WARC is truncated inside record {number} "
+                               f"({raw.limit} byte(s) missing); the records before it were read",
+                               locator)
+                    return
+                if item is not None:
+                    found += 1
+                    yield item
+            end = archive.offset
+    except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on damaged archives
         yield Skip(spath, f"WARC is truncated or malformed after record {number}: {_short(exc)}",
                    f"record {number + 1}")
         return
-    if number == 0:
+    if end < size:
+        # warcio stops silently at a gzip member or record it cannot parse.
+        yield Skip(spath, f"WARC is truncated or malformed after record {number}: "
+                   f"the last {size - end} byte(s) could not be read", f"record {number + 1}")
+    elif number == 0:
         yield Skip(spath, "WARC holds no records")
+    elif not found:
+        yield Skip(spath, f"WARC holds no successful HTML or text responses ({number} record(s))")
+
+
+def _warc_item(record: Any, spath: str, locator: str, root: str | None,
+               limits: Limits) -> Item | None:
+    """The raw record or skip for one WARC record; None for records that are not articles
+    (requests, metadata, redirects, images...)."""
+    if record.rec_type is None:
+        return Skip(spath, "not a WARC record (no WARC-Type header)", locator)
+    if record.rec_type not in ("response", "resource"):
+        return None
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    if record.rec_type == "response" and record.http_headers is not None:
+        status = record.http_headers.get_statuscode()
+        if status and not status.startswith("2"):
+            return None
+        mime = (record.http_headers.get_header("Content-Type") or "").lower()
+    else:
+        mime = (record.rec_headers.get_header("Content-Type") or "").lower()
+    if mime and "html" not in mime and "text/plain" not in mime:
+        return None
+    payload = record.content_stream().read(limits.record + 1)
+    if len(payload) > limits.record:
+        return Skip(spath, f"record over the {limits.record / 1e6:.0f} MB limit", locator)
+    meta = {"url": url} if url else {}
+    fetched = record.rec_headers.get_header("WARC-Date")
+    if fetched:
+        meta["fetched"] = fetched
+    charset = mime.split("charset=")[-1].strip() if "charset=" in mime else None
+    if charset:
+        meta["charset"] = charset
+    fmt = "text" if "text/plain" in mime else "html"
+    return RawRecord(spath, locator, fmt, payload, meta, root)
 
 
 def _short(exc: object, limit: int = 160) -> str:

@@ -30,7 +30,8 @@ _BOILERPLATE_START = re.compile(
         copyright|all\ rights\ reserved|
         this\ (?:article|story)\ (?:was|has\ been|first|originally|is\ part)|
         (?:click|tap)\ here|sign\ up|subscribe|newsletter|join\ our|get\ the\ latest|
-        follow\ (?:us|me|him|her|them|our)|share\ (?:this|on|the|article|story)|
+        follow\ (?:us|me|him|her|them|our)|follow\ [\w\ ]{1,40}?\ (?:for|on)\ (?:the\ latest|more|updates|live)|
+        share\ (?:this|on|the|article|story)|
         download\ (?:our|the)\ app|listen\ to\ this\ article|advertisement|sponsored|
         disclaimer|published\ in|first\ published|last\ updated|updated\ on
     )\b\s*[:\-\u2013\u2014|]?""",
@@ -47,7 +48,18 @@ _COPYRIGHT = re.compile(r"(?:©|\(c\)\s*\d{4}|all rights reserved)", re.IGNORECA
 _WIRE_CREDIT = re.compile(r"^\(\s*(?:reporting|writing|editing|additional reporting)\b.*\)$", re.I)
 _SOURCE_LINE = re.compile(r"^\W{0,3}sources?\s*:\s*\S.{0,120}$", re.IGNORECASE)
 
-_BYLINE = re.compile(r"^by\s+[A-Z][\w.'\-]+(?:[ ,]+(?:and\s+)?[A-Z][\w.'\-]+){0,6}\s*$", re.I)
+_BYLINE = re.compile(
+    r"^(?i:by)\s+[A-Z][\w.'\-]+(?:[ ,]+(?:and\s+)?[A-Z][\w.'\-]+){0,6}\s*(?:[|,\u2013\u2014\-]\s*.{0,50})?$"
+)
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
+#: A line that is only a date and time ("April 14, 2026 11:30 GMT", "Updated: 2026-04-14").
+_DATELINE = re.compile(
+    rf"^(?:(?:updated|published|posted|last updated)\s*:?\s*)?(?:(?:{_WEEKDAY}|{_MONTH}|\d{{1,4}}"
+    r"|[:/,.\-]|at|on|gmt|utc|[a-z]{1,2}t|[ap]\.?m\.?|[+\-]\d{2}:?\d{2})\s*){2,14}$",
+    re.IGNORECASE,
+)
 
 #: Position cues in photo captions: "(center)", "(L)", "(second left)".
 _CAPTION_POSITION = re.compile(
@@ -221,16 +233,21 @@ def classify(paragraphs: list[Paragraph], title: str | None = None) -> list[Para
             first_body = p.text
             break
     lead_words = _content_words(first_body or "")
+    seen_content = any(p.kind in ("body", "subhead") for p in paragraphs[:1])
     for index, p in enumerate(paragraphs):
         if p.kind is not None:
+            seen_content = seen_content or p.kind in ("body", "subhead")
             continue
         text = p.text
         rule = _boilerplate_rule(text)
         if rule:
             p.kind, p.why = "boilerplate", rule
             continue
-        if index < 6 and _BYLINE.match(text):
+        if index < 8 and _BYLINE.match(text):
             p.kind, p.why = "byline", "pattern:by"
+            continue
+        if len(text) <= 60 and re.search(r"\d", text) and _DATELINE.match(text):
+            p.kind, p.why = "dateline", "pattern:date"
             continue
         rule = _caption_rule(text, index)
         if rule:
@@ -244,13 +261,22 @@ def classify(paragraphs: list[Paragraph], title: str | None = None) -> list[Para
             if not have_headline and not title_key and index < 6:
                 words = _content_words(text)
                 overlap = len(words & lead_words) / len(words) if words else 0.0
-                if index == 0 or overlap >= 0.4:
-                    p.kind, p.why = "headline", "heading-like:lead-overlap" if index else "heading-like:first"
+                if not seen_content or overlap >= 0.4:
+                    # The first line of copied text, or a line echoing the lead: the headline.
+                    p.kind = "headline"
+                    p.why = "heading-like:lead-overlap" if seen_content else "heading-like:first"
                     have_headline = True
                     continue
             p.kind, p.why = "subhead", "heading-like"
+            seen_content = True
             continue
         p.kind, p.why = "body", ""
+        seen_content = True
+    # A short label above the headline is a section kicker ("Politics"), not a subhead.
+    heads = [i for i, p in enumerate(paragraphs) if p.kind == "headline"]
+    for p in paragraphs[: heads[0] if heads else 0]:
+        if p.kind == "subhead" and len(p.text.split()) <= 5:
+            p.kind, p.why = "boilerplate", "kicker"
     return paragraphs
 
 

@@ -213,14 +213,14 @@ class SQLiteStore:
     def band_candidates(self, band_keys: list[int]) -> list[str]:
         if not band_keys:
             return []
-        clauses = " OR ".join("(band = ? AND key = ?)" for _ in band_keys)
+        # One indexed look-up per band; an OR of (band, key) pairs would scan the table.
+        sql = " UNION ".join(
+            "SELECT article_id FROM lsh_bands WHERE band = ? AND key = ?" for _ in band_keys
+        )
         params: list[int] = []
         for band, key in enumerate(band_keys):
             params.extend((band, key))
-        rows = self.conn.execute(
-            f"SELECT DISTINCT article_id FROM lsh_bands WHERE {clauses}", params
-        )
-        return sorted(r[0] for r in rows)
+        return sorted(r[0] for r in self.conn.execute(sql, params))
 
     def signatures(self, ids: list[str]) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}

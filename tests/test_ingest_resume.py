@@ -1,0 +1,96 @@
+"""Re-running adds nothing; a run killed with SIGKILL is completed by a re-run."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import write
+
+from rashomon.ingest import ingest
+from rashomon.store import open_store
+
+WORDS = ("river council harbour minister budget storm election court strike border bridge "
+         "school hospital police rail market festival museum factory airport").split()
+
+
+def _make_corpus(root: Path, files: int, records: int) -> int:
+    rng = random.Random(7)
+    for i in range(files):
+        words = " ".join(rng.choice(WORDS) for _ in range(30))
+        write(root / f"outlet{i % 4}" / f"a{i:05d}.txt",
+              f"Report number {i} says the {words} story continues today.")
+    lines = [json.dumps({"title": f"Record {j}", "text": f"Record {j} of the export: "
+                         + " ".join(rng.choice(WORDS) for _ in range(25))})
+             for j in range(records)]
+    write(root / "export" / "big.jsonl", "\n".join(lines))
+    return files + records
+
+
+def _ids(db: Path) -> list[str]:
+    conn = sqlite3.connect(db)
+    try:
+        return [r[0] for r in conn.execute("SELECT id FROM articles ORDER BY id")]
+    finally:
+        conn.close()
+
+
+def test_resume_reingest_adds_nothing(tmp_path: Path, store) -> None:
+    total = _make_corpus(tmp_path / "in", 30, 20)
+    first = ingest([str(tmp_path / "in")], store)
+    assert first.articles_added == total
+    again = ingest([str(tmp_path / "in")], store)
+    assert (again.articles_added, again.unchanged_files) == (0, again.files)
+    # Even when every file is re-read (the inputs table lost), ids collide and nothing doubles.
+    with store.transaction():
+        store.conn.execute("DELETE FROM inputs")
+    third = ingest([str(tmp_path / "in")], store)
+    assert (third.articles_added, third.articles_existing) == (0, total)
+    assert store.count_articles() == total
+
+
+def test_resume_after_kill_9_completes_with_nothing_lost_or_doubled(tmp_path: Path) -> None:
+    total = _make_corpus(tmp_path / "in", 1500, 600)
+    config = write(tmp_path / "small-batches.toml", "[ingest]\nbatch_size = 10\n")
+    db = tmp_path / "killed.db"
+    cmd = [sys.executable, "-m", "rashomon", "--config", str(config), "-q", "ingest",
+           str(tmp_path / "in"), "--db", str(db), "--workers", "1"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    seen = 0
+    while time.monotonic() < deadline and proc.poll() is None:
+        if db.exists():
+            try:
+                seen = len(_ids(db))
+            except sqlite3.OperationalError:
+                seen = 0
+            if seen >= 100:
+                break
+        time.sleep(0.02)
+    assert proc.poll() is None, "ingestion finished before it could be killed; make the corpus bigger"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    partial = _ids(db)
+    assert 0 < len(partial) < total
+
+    rerun = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    ids = _ids(db)
+    assert len(ids) == len(set(ids)) == total
+    assert set(partial) <= set(ids)
+
+    clean = open_store(str(tmp_path / "clean.db"))
+    ingest([str(tmp_path / "in")], clean)
+    clean.close()
+    assert _ids(tmp_path / "clean.db") == ids
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT count(*) FROM inputs").fetchone()[0] == 1501
+    conn.close()
