@@ -172,7 +172,8 @@ def articles(db: str, outlet: str | None, language: str | None, since: str | Non
         dup = f"{a.duplicate_of} ({a.duplicate_kind} {a.duplicate_score:.2f})" if a.duplicate_of else ""
         table.add_row(a.id, a.outlet or "(unknown)", (a.published or "")[:10], a.language or "?",
                       str(a.meta.get("words", "")), a.title or "", dup)
-    Console(highlight=False, markup=False).print(table)
+    # Piped output gets a wide table rather than one wrapped at 80 columns.
+    Console(highlight=False, markup=False, width=None if sys.stdout.isatty() else 200).print(table)
 
 
 def _article_summary(a: Any) -> dict[str, Any]:
@@ -293,8 +294,12 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return 130
+    except click.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx else "rashomon"
+        click.echo(f"error: {exc.format_message()} (see '{command} --help')", err=True)
+        return exc.exit_code
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"error: {exc.format_message()}", err=True)
         return exc.exit_code
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
