@@ -110,7 +110,10 @@ def ingest(state: _State, paths: tuple[str, ...], db: str, outlet: str | None,
     """
     from .ingest import ingest as run_ingest
 
+    from .ingest.readers import check_paths
+
     field_map = _parse_fields(fields)
+    check_paths(paths)  # before creating a store for a mistyped path
     store = _open(db, create=True)
     try:
         progress = None

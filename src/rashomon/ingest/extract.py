@@ -98,7 +98,7 @@ def _extract(record: RawRecord, options: ExtractOptions) -> Extracted | Skip:
     paragraphs = classify(paragraphs, title)
     full, blocks = assemble(paragraphs)
     body = "\n\n".join(full[b.start : b.end] for b in blocks if b.kind == "body")
-    words = len(body.split())
+    words = count_words(body)
     if words < options.min_words:
         return Skip(
             record.path,
@@ -183,6 +183,14 @@ def _date_in_blocks(text: str, blocks: list) -> str | None:
         if found:
             return found
     return None
+
+
+_WORDS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]|[^\W_]+")
+
+
+def count_words(text: str) -> int:
+    """Words, counting each CJK character as one (those scripts put no spaces between words)."""
+    return len(_WORDS.findall(text))
 
 
 def lead_title(body: str, limit: int = 100) -> str:

@@ -20,7 +20,7 @@ from ..store import Store
 from . import dedupe
 from .extract import ExtractOptions, Extracted, extract
 from .outlets import SOURCES_FILE, OutletRegistry, load_sources, outlet_record
-from .readers import Limits, expand, read_file
+from .readers import Limits, check_paths, expand, read_file
 
 
 _SETTINGS_FILES = frozenset({SOURCES_FILE, "rashomon.toml"})
@@ -81,6 +81,7 @@ def ingest(
     ``fields`` maps article attributes to column names of JSON/CSV exports
     (``{"text": "body_text"}``); they are tried before the configured defaults.
     """
+    check_paths(paths)
     config = config or load_config()
     section = config["ingest"]
     limits = Limits(section)
@@ -206,7 +207,10 @@ def _store_batch(
                 per_file.setdefault(item.path, [0, 0])[1] += 1
             elif isinstance(item, _FileDone):
                 counts = per_file.get(item.path, [0, 0])
-                store.mark_input(item.path, item.size, item.mtime_ns, counts[0], counts[1])
+                # A file with skips is read again next time: the user may have raised a
+                # limit or fixed it, as the reason suggested. Ids make the re-read harmless.
+                if counts[1] == 0:
+                    store.mark_input(item.path, item.size, item.mtime_ns, counts[0], counts[1])
 
 
 def _store_article(

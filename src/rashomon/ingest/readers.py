@@ -102,6 +102,17 @@ def expand(paths: Iterable[str], follow_symlinks: bool = False) -> Iterator[tupl
             yield p, p.parent
 
 
+def check_paths(paths: Iterable[str]) -> None:
+    """Fail before any work if a named path or glob matches nothing."""
+    for raw in paths:
+        if os.path.exists(raw):
+            continue
+        if any(ch in raw for ch in "*?[") and glob.glob(raw, recursive=True):
+            continue
+        kind = "no files match" if any(ch in raw for ch in "*?[") else "path does not exist:"
+        raise InputError(f"{kind} {raw}")
+
+
 def _walk(directory: Path, root: Path, follow_symlinks: bool) -> Iterator[tuple[Path, Path]]:
     # os.walk with sorted names keeps the order stable and memory flat for big trees.
     # A directory that cannot be listed is yielded itself, so that read_file reports it
@@ -202,7 +213,7 @@ def read_file(
         elif fmt == "warc":
             yield from _read_warc(path, rootstr, limits)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        yield Skip(spath, f"cannot read {fmt} file: {exc}")
+        yield Skip(spath, f"cannot read {fmt} file: {_short(exc.strerror or exc)}")
 
 
 def _ends_inside_tag(data: bytes) -> bool:
@@ -260,7 +271,10 @@ def _read_jsonl(path: Path, root: str | None, limits: Limits, fields: dict) -> I
                 continue
             try:
                 record = json.loads(line)
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            except UnicodeDecodeError:
+                yield Skip(spath, "malformed JSON: the line is not UTF-8 text", locator)
+                continue
+            except json.JSONDecodeError as exc:
                 yield Skip(spath, f"malformed JSON: {_short(exc)}", locator)
                 continue
             yield record_to_raw(record, spath, locator, root, fields)
@@ -396,7 +410,8 @@ def _read_feed(path: Path, root: str | None, limits: Limits) -> Iterator[Item]:
     if parsed.get("bozo") and entries:
         yield Skip(
             spath,
-            f"feed is malformed after {len(entries)} entries: {_short(parsed.get('bozo_exception'))}",
+            f"feed is malformed or truncated ({_short(parsed.get('bozo_exception'))}); "
+            "the entries before the damage were read",
             "end",
         )
 
