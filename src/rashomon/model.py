@@ -101,3 +101,112 @@ class Outlet:
     owner: str | None = None
     state_affiliated: bool | None = None
     ratings: dict[str, Any] = field(default_factory=dict)
+
+
+# --- annotations ----------------------------------------------------------------------
+# Every offset below is a character offset into ``Article.text``. Each annotation layer
+# is stored with the component (name and version) that produced it.
+
+
+@dataclass(slots=True)
+class Sentence:
+    start: int
+    end: int
+    paragraph: int  # index into Article.blocks
+    #: The sentence reports what someone said (a quote or reported speech) rather than
+    #: asserting it in the outlet's own voice.
+    attributed: bool = False
+    hedged: bool = False
+
+
+@dataclass(slots=True)
+class Mention:
+    """A named entity mention: person, organisation, place, group."""
+
+    start: int
+    end: int
+    text: str
+    label: str  # PERSON, ORG, GPE, LOC, NORP, FAC, EVENT, PRODUCT, LAW
+    role: str | None = None  # "Ukrainian Defense Minister" for "Rustem Umerov"
+    role_start: int | None = None
+    role_end: int | None = None
+
+
+@dataclass(slots=True)
+class Quote:
+    """What someone said: a direct quote, a partial quote, or reported speech."""
+
+    start: int  # the content span
+    end: int
+    text: str
+    kind: str  # "direct" | "partial" | "reported"
+    cue: str | None = None  # "said", "according to", "urged"...
+    cue_start: int | None = None
+    cue_end: int | None = None
+    speaker_text: str | None = None  # as written where the attribution is: "he", "the minister"
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    #: The named speaker the text refers to, after resolving pronouns and roles.
+    speaker: str | None = None
+    speaker_mention: int | None = None  # index into the mentions layer
+    #: How the speaker was found: named, pronoun, role, anonymous, vague, none.
+    resolved_by: str = "none"
+    anonymous: bool = False
+    vague: bool = False
+
+    @property
+    def direct(self) -> bool:
+        return self.kind in ("direct", "partial")
+
+
+@dataclass(slots=True)
+class Quantity:
+    start: int
+    end: int
+    text: str
+    value: float | None
+    unit: str | None = None  # "USD", "%", "km", or the counted noun for plain counts
+    qualifier: str = "="  # "=", "~", ">", ">=", "<", "<="
+    counted: str | None = None  # what is counted or measured: "soldiers", "missiles"
+    counted_start: int | None = None
+    counted_end: int | None = None
+    kind: str = "count"  # count | money | percent | measure | fraction | ordinal
+
+
+@dataclass(slots=True)
+class TimeExpression:
+    start: int
+    end: int
+    text: str
+    value: str | None  # ISO: "2024-02-26", "2024-W09", "2024-02", "2024"; None if unresolved
+    granularity: str | None = None  # day | week | month | year | season
+    relative: bool = False
+
+
+@dataclass(slots=True)
+class FramingCue:
+    start: int
+    end: int
+    text: str
+    kind: str  # hedge | vague_attribution | anonymous_source | loaded
+    sentence: int | None = None
+    note: str = ""  # e.g. the lexicon category of a loaded word
+
+
+@dataclass(slots=True)
+class Annotations:
+    """All annotation layers of one article, with who produced each."""
+
+    article_id: str
+    sentences: list[Sentence] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    times: list[TimeExpression] = field(default_factory=list)
+    cues: list[FramingCue] = field(default_factory=list)
+    #: The estimated date of the event the article reports (ISO day), and why.
+    event_date: str | None = None
+    #: layer name -> "component@version"
+    components: dict[str, str] = field(default_factory=dict)
+    #: What could not be done, e.g. "truncated to the first 50000 words".
+    notes: list[str] = field(default_factory=list)

@@ -319,6 +319,48 @@ class SQLiteStore:
         )
         return [(r[0], r[1]) for r in rows]
 
+    # -- annotations --------------------------------------------------------------------
+
+    def save_annotations(self, article_id: str, signature: str, data: str) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO annotations (article_id, signature, data, annotated_at) "
+            "VALUES (?, ?, ?, ?)",
+            (article_id, signature, data, _now()),
+        )
+        self.conn.execute(
+            "DELETE FROM skips WHERE path = ? AND stage = 'annotate'", (f"article:{article_id}",)
+        )
+
+    def load_annotations(self, article_id: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT data FROM annotations WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def ids_to_annotate(self, signature: str, ids: list[str] | None = None) -> list[str]:
+        """Articles with no annotations, or annotations from another pipeline signature."""
+        sql = (
+            "SELECT a.id FROM articles a LEFT JOIN annotations n ON n.article_id = a.id "
+            "WHERE (n.signature IS NULL OR n.signature != ?)"
+        )
+        params: list[Any] = [signature]
+        if ids is not None:
+            found: list[str] = []
+            for chunk in _chunks(ids, 500):
+                marks = ",".join("?" * len(chunk))
+                found += [r[0] for r in self.conn.execute(
+                    f"{sql} AND a.id IN ({marks})", params + chunk)]
+            return sorted(found)
+        return [r[0] for r in self.conn.execute(sql + " ORDER BY a.id", params)]
+
+    def articles_by_ids(self, ids: list[str]) -> list[Article]:
+        out: list[Article] = []
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            out += [_article(r) for r in self.conn.execute(
+                f"SELECT {self._COLUMNS} FROM articles WHERE id IN ({marks}) ORDER BY id", chunk)]
+        return out
+
     # -- inputs and skips ---------------------------------------------------------------
 
     def input_done(self, path: str, size: int, mtime_ns: int) -> bool:

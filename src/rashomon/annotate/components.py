@@ -1,0 +1,5 @@
+"""The built-in components, registered by name. Importing this module registers them."""
+
+from __future__ import annotations
+
+from . import entities, sentences  # noqa: F401

@@ -1,0 +1,155 @@
+"""Named entity mentions from spaCy's NER, cleaned, with the role that comes with a name.
+
+spaCy's small model makes a few errors that matter for comparing outlets, fixed here:
+a given name left out of the span ("Rustem" in "Defense Minister Rustem Umerov"), a
+title inside a person span ("President Macron"), a weapon or product named like a
+person ("Taurus missiles"), a sentence-initial verb or a lowercase word tagged as a
+name. The role a text gives a person ("Ukrainian Defense Minister", "former US
+diplomat") is kept with the mention: it is how outlets describe people.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from ..model import Mention
+from .base import Document, register
+
+LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW"})
+
+#: Words that are a title or office, not part of a person's name.
+TITLES = frozenset("""
+president vice prime minister ministers chancellor secretary foreign defense defence interior
+finance senator sen rep representative congressman congresswoman governor gov mayor king queen
+prince princess general gen colonel col lieutenant major captain admiral commander commissioner
+speaker leader chief ambassador envoy judge justice mr mrs ms miss dr prof professor pope
+sheikh emir sultan ceo chairman chairwoman chair director spokesman spokeswoman spokesperson
+official officials minister-president premier deputy state attorney sir lord lady dame
+archbishop bishop cardinal rabbi imam father sister brother officer sergeant detective
+inspector agent analyst commentator diplomat lawmaker mp mep candidate nominee
+""".split())
+
+#: Nouns that make a preceding name a product or weapon rather than a person.
+PRODUCT_HEADS = frozenset("""
+missile missiles tank tanks jet jets fighter fighters drone drones system systems rifle rifles
+aircraft helicopter helicopters rocket rockets launcher launchers howitzer howitzers munition
+munitions vaccine vaccines app phone phones car cars truck trucks ship ships submarine
+submarines vehicle vehicles plane planes bomber bombers shell shells gun guns warhead warheads
+""".split())
+
+
+_PARTICLES = frozenset({"von", "van", "der", "den", "de", "del", "della", "la", "le", "du",
+                        "da", "dos", "bin", "ibn", "al", "el", "ter", "zu"})
+
+
+def _is_title(token: Any) -> bool:
+    return token.lower_.rstrip(".") in TITLES
+
+
+class Entities:
+    name: ClassVar[str] = "entities"
+    version: ClassVar[str] = "1"
+    requires: ClassVar[tuple[str, ...]] = ("entities.spacy",)
+    assigns: ClassVar[tuple[str, ...]] = ("mentions",)
+
+    def __call__(self, doc: Document) -> None:
+        token_mention: dict[tuple[int, int], int] = {}
+        for p_index, paragraph in enumerate(doc.paragraphs):
+            for ent in paragraph.doc.ents:
+                mention = self._mention(paragraph, ent)
+                if mention is None:
+                    continue
+                index = len(doc.ann.mentions)
+                doc.ann.mentions.append(mention)
+                for token in ent:
+                    token_mention[(p_index, token.i)] = index
+        # Components after this one map tokens to mentions without re-scanning.
+        doc.cache["token_mention"] = token_mention
+
+    def _mention(self, paragraph: Any, ent: Any) -> Mention | None:
+        label = ent.label_
+        if label not in LABELS:
+            return None
+        sdoc = ent.doc
+        start, end = ent.start, ent.end
+        # Drop leading determiners and titles; they are not the name.
+        while start < end and (sdoc[start].lower_ in ("the", "a", "an") or
+                               (label == "PERSON" and _is_title(sdoc[start]))):
+            start += 1
+        # Drop a trailing possessive ("Ukraine 's").
+        while end > start and sdoc[end - 1].tag_ == "POS":
+            end -= 1
+        if start >= end:
+            return None
+        if label == "PERSON":
+            # Extend left over given names the model left out ("Rustem" Umerov).
+            while (start > 0 and sdoc[start - 1].pos_ == "PROPN" and sdoc[start - 1].is_title
+                   and sdoc[start - 1].dep_ == "compound" and not _is_title(sdoc[start - 1])
+                   and sdoc[start - 1].ent_type_ in ("", "PERSON")):
+                start -= 1
+            # ... and right over name particles the model cut ("Ursula von" der Leyen).
+            while end + 1 < len(sdoc) and sdoc[end].lower_ in _PARTICLES:
+                j = end
+                while j < len(sdoc) and sdoc[j].lower_ in _PARTICLES:
+                    j += 1
+                if j < len(sdoc) and sdoc[j].is_title and sdoc[j].pos_ == "PROPN":
+                    end = j + 1
+                else:
+                    break
+        span = sdoc[start:end]
+        text = span.text
+        if not any(ch.isupper() for ch in text) and label != "NORP":
+            return None  # lowercase "the west", "government": not a name
+        if label == "PERSON":
+            if len(span) == 1 and span[0].pos_ in ("VERB", "AUX") and span[0].tag_.startswith("VB"):
+                return None  # a sentence-initial verb taken for a name
+            if span.root.dep_ == "compound" and span.root.head.lower_ in PRODUCT_HEADS:
+                label = "PRODUCT"
+            elif all(_is_title(t) for t in span):
+                return None
+        role, role_start, role_end = (None, None, None)
+        if label == "PERSON":
+            role_span = _role(span)
+            if role_span is not None:
+                role = role_span.text
+                role_start, role_end = paragraph.span(role_span.start_char, role_span.end_char)
+        s, e = paragraph.span(span.start_char, span.end_char)
+        return Mention(s, e, text, label, role, role_start, role_end)
+
+
+def _role(span: Any) -> Any:
+    """The title phrase before a name, or an appositive after it, as a spaCy span."""
+    sdoc = span.doc
+    inside = set(range(span.start, span.end))
+    left = span.start
+    i = span.start - 1
+    while i >= 0:
+        token = sdoc[i]
+        attaches = token.head.i in inside or (left <= token.head.i < span.start)
+        if token.tag_ == "POS" and i > 0:
+            # "Poland 's President": the possessor belongs to the role.
+            left = i
+            i -= 1
+            continue
+        if not attaches or token.dep_ not in ("compound", "amod", "poss", "nmod", "npadvmod"):
+            break
+        left = i
+        i -= 1
+    if left < span.start:
+        role = sdoc[left : span.start]
+        if any(_is_title(t) or t.pos_ in ("NOUN",) for t in role):
+            return role
+    for child in span.root.children:
+        if child.dep_ == "appos" and child.i >= span.end:
+            first, last = child.left_edge.i, child.right_edge.i
+            while first < child.i and sdoc[first].lower_ in ("a", "an", "the"):
+                first += 1
+            while last > child.i and sdoc[last].is_punct:
+                last -= 1
+            return sdoc[first : last + 1]
+    return None
+
+
+@register("entities")
+def _factory(settings: dict[str, Any]) -> Entities:
+    return Entities()

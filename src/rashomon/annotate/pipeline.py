@@ -1,0 +1,171 @@
+"""Run the annotation components over stored articles, in batches, idempotently."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from ..config import Config, load_config
+from ..execution import batched
+from ..model import Annotations, Article, Skip
+from ..store import Store
+from . import nlp as nlp_loader
+from . import serialize
+from .base import Component, Document, Paragraph, build
+
+_SPACE = re.compile(r"\s")
+
+
+@dataclass
+class AnnotateReport:
+    annotated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    words: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (f"{self.annotated} article(s) annotated ({self.words} words), "
+                f"{self.unchanged} already up to date, {self.skipped} skipped "
+                f"in {self.seconds:.1f}s")
+
+
+class Annotator:
+    """The spaCy pipeline and the components, loaded once; annotates articles in batches."""
+
+    def __init__(self, config: Config | None = None) -> None:
+        config = config or load_config()
+        section = config["annotate"]
+        self.section = section
+        self.nlp = nlp_loader.load(section["model"])
+        self.components: list[Component] = build(list(section["components"]), section)
+        self.languages = set(section["languages"])
+        meta = self.nlp.meta
+        parts = [f"{meta.get('lang')}_{meta.get('name')}@{meta.get('version')}"]
+        parts += [f"{c.name}@{c.version}" for c in self.components]
+        parts += [f"max_words={section['max_words']}", f"max_par={section['max_paragraph_chars']}"]
+        self.signature = hashlib.blake2b("|".join(parts).encode(), digest_size=8).hexdigest()
+        self.describe = parts
+
+    def annotate(self, articles: Iterable[Article]) -> Iterator[Annotations | Skip]:
+        """Annotations for each article (or a Skip saying why not), in input order."""
+        for batch in batched(articles, int(self.section["batch_size"])):
+            yield from self._batch(batch)
+
+    def _batch(self, batch: list[Article]) -> Iterator[Annotations | Skip]:
+        plans: list[tuple[Article, list[tuple[int, int, str]], list[str]] | Skip] = []
+        texts: list[str] = []
+        for article in batch:
+            if article.language and article.language not in self.languages:
+                plans.append(Skip(f"article:{article.id}", f"language '{article.language}' is "
+                                  "not one the annotation pipeline handles", stage="annotate"))
+                continue
+            pieces, notes = self._pieces(article)
+            plans.append((article, pieces, notes))
+            texts.extend(text for _, _, text in pieces)
+        docs = iter(self.nlp.pipe(texts, batch_size=64))
+        for plan in plans:
+            if isinstance(plan, Skip):
+                yield plan
+                continue
+            article, pieces, notes = plan
+            paragraphs = [Paragraph(block, offset, next(docs)) for block, offset, _ in pieces]
+            ann = Annotations(article_id=article.id, notes=list(notes))
+            doc = Document(article, paragraphs, ann)
+            for component in self.components:
+                component(doc)
+                for layer in component.assigns:
+                    ann.components[layer] = f"{component.name}@{component.version}"
+            yield ann
+
+    def _pieces(self, article: Article) -> tuple[list[tuple[int, int, str]], list[str]]:
+        """(block index, offset, text) of each body paragraph, bounded in size."""
+        limit_chars = int(self.section["max_paragraph_chars"])
+        budget = int(self.section["max_words"])
+        pieces: list[tuple[int, int, str]] = []
+        notes: list[str] = []
+        for index, block in enumerate(article.blocks):
+            if block.kind != "body":
+                continue
+            text = article.text[block.start : block.end]
+            words = len(text.split())
+            if words > budget:
+                notes.append(f"annotated the first {self.section['max_words']} words only")
+                if budget <= 0:
+                    break
+                cut = _cut_after_words(text, budget)
+                text = text[:cut]
+                words = budget
+            budget -= words
+            start = 0
+            while start < len(text):
+                end = min(len(text), start + limit_chars)
+                if end < len(text):
+                    # Cut at the last whitespace so no word is split across pieces.
+                    space = max((m.start() for m in _SPACE.finditer(text, start, end)), default=-1)
+                    if space > start:
+                        end = space
+                pieces.append((index, block.start + start, text[start:end]))
+                start = end
+                while start < len(text) and text[start].isspace():
+                    start += 1
+            if budget <= 0:
+                if not notes:
+                    notes.append(f"annotated the first {self.section['max_words']} words only")
+                break
+        return pieces, notes
+
+
+def _cut_after_words(text: str, words: int) -> int:
+    count = 0
+    for match in re.finditer(r"\S+", text):
+        count += 1
+        if count == words:
+            return match.end()
+    return len(text)
+
+
+def annotate(
+    store: Store,
+    config: Config | None = None,
+    *,
+    ids: list[str] | None = None,
+    force: bool = False,
+    annotator: Annotator | None = None,
+    progress: Callable[[AnnotateReport], None] | None = None,
+) -> AnnotateReport:
+    """Annotate the stored articles that lack annotations from this pipeline."""
+    annotator = annotator or Annotator(config)
+    report = AnnotateReport()
+    started = time.perf_counter()
+    if force:
+        todo = ids if ids is not None else [a.id for a in store.articles()]
+    else:
+        todo = store.ids_to_annotate(annotator.signature, ids)
+    total = len(ids) if ids is not None else store.count_articles()
+    report.unchanged = total - len(todo)
+    for chunk in batched(todo, 200):
+        articles = store.articles_by_ids(chunk)
+        with store.transaction():
+            for result in annotator.annotate(articles):
+                if isinstance(result, Skip):
+                    store.add_skip(result)
+                    report.skipped += 1
+                    continue
+                store.save_annotations(result.article_id, annotator.signature,
+                                       serialize.dumps(result))
+                report.annotated += 1
+        report.words += sum(int(a.meta.get("words", 0)) for a in articles)
+        if progress:
+            report.seconds = time.perf_counter() - started
+            progress(report)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def load(store: Store, article_id: str) -> Annotations | None:
+    data = store.load_annotations(article_id)
+    return serialize.loads(data) if data else None
