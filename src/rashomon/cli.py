@@ -202,11 +202,16 @@ def show(article: str, db: str, as_json: bool) -> None:
     Example:
       rashomon show 3f2a --db demo.db
     """
+    from .annotate import load as load_annotations
+    from .annotate.serialize import to_dict
+
     with _open(db) as store:  # type: ignore[attr-defined]
         a = store.get_article(article)
         sources = store.sources_of(a.id)
+        ann = load_annotations(store, a.id)
     if as_json:
         data = _article_summary(a)
+        data["annotations"] = to_dict(ann) if ann else None
         data["text"] = a.text
         data["blocks"] = [{"start": b.start, "end": b.end, "kind": b.kind, "why": b.why}
                           for b in a.blocks]
@@ -230,6 +235,87 @@ def show(article: str, db: str, as_json: bool) -> None:
         else:
             click.echo(click.style(f"[{block.kind}] {text}", dim=True))
         click.echo("")
+    if ann is None:
+        click.echo(click.style(f"(not annotated yet: rashomon annotate --db {db})", dim=True))
+        return
+    _show_annotations(a, ann)
+
+
+def _show_annotations(a: Any, ann: Any) -> None:
+    def head(title: str, n: int) -> None:
+        click.echo(click.style(f"{title} ({n})", bold=True))
+
+    if ann.event_date:
+        click.echo(f"Event date: {ann.event_date}")
+    people: dict[str, set[str]] = {}
+    for m in ann.mentions:
+        key = f"{m.text} [{m.label}]"
+        people.setdefault(key, set())
+        if m.role:
+            people[key].add(m.role)
+    head("Entities", len(people))
+    for key, roles in people.items():
+        click.echo(f"  {key}" + (f" - {'; '.join(sorted(roles))}" if roles else ""))
+    head("Quotes", len(ann.quotes))
+    for q in ann.quotes:
+        who = q.speaker or q.speaker_text or "?"
+        flags = [q.kind, q.resolved_by]
+        if q.anonymous:
+            flags.append("anonymous")
+        if q.vague:
+            flags.append("vague")
+        click.echo(f"  {who} ({', '.join(flags)}; cue: {q.cue or '-'}): {q.text}")
+    head("Quantities", len(ann.quantities))
+    for n in ann.quantities:
+        counted = f" of {n.counted}" if n.counted else ""
+        click.echo(f"  {n.text}: {n.qualifier} {n.value:g} {n.unit or ''}{counted}".rstrip()
+                   if n.value is not None else f"  {n.text}")
+    head("Dates", len(ann.times))
+    for t in ann.times:
+        click.echo(f"  {t.text} -> {t.value or 'unresolved'}")
+    head("Framing cues", len(ann.cues))
+    for c in ann.cues:
+        click.echo(f"  {c.kind}: {c.text}" + (f" ({c.note})" if c.note else ""))
+    for note in ann.notes:
+        click.echo(click.style(f"note: {note}", dim=True))
+
+
+@cli.command()
+@_db_option
+@click.option("--force", is_flag=True, help="Redo articles already annotated by this pipeline.")
+@click.option("--article", "articles_", multiple=True, metavar="ID",
+              help="Only these articles (repeatable).")
+@_json_option
+@click.pass_obj
+def annotate(state: _State, db: str, force: bool, articles_: tuple[str, ...],
+             as_json: bool) -> None:
+    """Annotate stored articles: sentences, entities, quotes, quantities, dates, framing.
+
+    Articles already annotated by the same pipeline (model and component versions) are
+    left alone, so re-running is cheap; articles in languages the pipeline does not
+    handle are listed by 'rashomon skipped'.
+
+    \b
+    Example:
+      rashomon annotate --db demo.db
+      rashomon show 3f2a --db demo.db
+    """
+    from .annotate import annotate as run_annotate
+
+    with _open(db) as store:  # type: ignore[attr-defined]
+        ids = [store.get_article(a).id for a in articles_] or None
+        progress = None
+        if not state.quiet and not as_json and sys.stderr.isatty():
+            def progress(report: Any) -> None:
+                click.echo(f"\r{report.annotated} annotated, {report.skipped} skipped",
+                           nl=False, err=True)
+        report = run_annotate(store, state.config, ids=ids, force=force, progress=progress)
+        if progress:
+            click.echo("", err=True)
+    if as_json:
+        _echo_json(vars(report))
+    elif not state.quiet:
+        click.echo(report.summary())
 
 
 @cli.command()
