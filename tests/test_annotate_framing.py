@@ -42,7 +42,7 @@ def test_framing_cues_in_written_sentences(tmp_path: Path, store) -> None:
 
 
 def test_framing_named_groups_are_not_vague(tmp_path: Path, store) -> None:
-    _, ann = _annotated(store, tmp_path, "Kremlin officials said the talks would continue.")
+    _, ann = _annotated(store, tmp_path, "Kremlin officials said on Friday that the talks would continue next week.")
     assert not [c for c in ann.cues if c.kind == "vague_attribution"]
 
 

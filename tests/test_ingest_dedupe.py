@@ -74,3 +74,13 @@ def test_dedupe_result_is_independent_of_arrival_order(tmp_path: Path) -> None:
         s.close()
     assert all(r == results[0] for r in results)
     assert results[0]["daily"] == ("agency", "near")
+
+
+def test_dedupe_original_is_earliest_instant_not_earliest_string() -> None:
+    from rashomon.ingest.pipeline import instant
+
+    # 12:23 at UTC-5 is 17:23 UTC: later than 12:38 UTC, though it sorts first as text.
+    assert instant("2026-05-08T12:23:00-05:00") > instant("2026-05-08T12:38:00+00:00")
+    # A bare day sorts after any time that day: it cannot claim to be earlier.
+    assert instant("2026-05-08") > instant("2026-05-08T20:00:00+00:00")
+    assert instant(None) == ""

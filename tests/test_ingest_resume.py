@@ -94,3 +94,19 @@ def test_resume_after_kill_9_completes_with_nothing_lost_or_doubled(tmp_path: Pa
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("SELECT count(*) FROM inputs").fetchone()[0] == 1501
     conn.close()
+
+
+def test_resume_inputs_count_files_whose_records_span_batches(tmp_path: Path, store) -> None:
+    from rashomon.config import load_config
+
+    rows = [json.dumps({"text": f"Record {j} says " + " ".join(WORDS[(j + k) % len(WORDS)]
+                                                                for k in range(12))})
+            for j in range(25)]
+    rows[20] = "{broken json"
+    write(tmp_path / "in" / "big.jsonl", "\n".join(rows))
+    config = load_config().with_overrides({"ingest": {"batch_size": 10}})
+    ingest([str(tmp_path / "in")], store, config)
+    # The file had a skip: it is not marked done, so the next run reads it again.
+    assert store.conn.execute("SELECT count(*) FROM inputs").fetchone()[0] == 0
+    again = ingest([str(tmp_path / "in")], store, config)
+    assert (again.unchanged_files, again.articles_existing) == (0, 24)

@@ -37,7 +37,7 @@ _META_KEYS = {
 class ExtractOptions:
     registry: OutletRegistry
     outlet: str | None = None  # --outlet: every article of this run is from this outlet
-    min_words: int = 5
+    min_words: int = 8
     shingle: int = 4
     num_perm: int = 60
     sample_chars: int = 2000
@@ -249,6 +249,13 @@ def html_page(html: str, url: str | None) -> tuple[list[Paragraph], dict[str, An
         value = getattr(doc, attr, None)
         if value:
             meta[key] = value
+    # trafilatura keeps the day of publication only; the page's own markup usually
+    # gives the time and zone too.
+    stamped = normalise_date(_meta_published(html))
+    if stamped and len(stamped) > 10 and stamped[:10] == str(meta.get("published", ""))[:10]:
+        meta["published"] = stamped
+    elif stamped and "published" not in meta:
+        meta["published"] = stamped
     paragraphs: list[Paragraph] = []
     seen_h1 = False
     for element in doc.body:
@@ -275,6 +282,28 @@ def html_page(html: str, url: str | None) -> tuple[list[Paragraph], dict[str, An
         at = next((i + 1 for i, p in enumerate(paragraphs) if p.kind == "headline"), 0)
         paragraphs[at:at] = [Paragraph(c, "caption", "html:figcaption") for c in captions]
     return paragraphs, meta
+
+
+_META_TAG = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
+_META_NAME = re.compile(
+    r"""(?:property|name|itemprop)\s*=\s*["'](?:article:published_time|og:published_time|"""
+    r"""datePublished|pubdate|publishdate|publish-date|dc\.date\.issued|sailthru\.date)["']""",
+    re.IGNORECASE,
+)
+_META_CONTENT = re.compile(r"""content\s*=\s*["']([^"']{8,40})["']""", re.IGNORECASE)
+_JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
+
+
+def _meta_published(html: str) -> str | None:
+    """The publication timestamp from meta tags or JSON-LD, as written."""
+    head = html[:200_000]
+    for tag in _META_TAG.findall(head):
+        if _META_NAME.search(tag):
+            content = _META_CONTENT.search(tag)
+            if content:
+                return content.group(1)
+    match = _JSONLD_DATE.search(head)
+    return match.group(1) if match else None
 
 
 def _figcaptions(html: str, known: set[str]) -> list[str]:
@@ -356,6 +385,8 @@ def normalise_date(value: Any) -> str | None:
     text = str(value).strip()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         return text
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}T00:00:00", text):
+        return text[:10]  # a day formatted with a time it never had
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat()
     except ValueError:

@@ -9,6 +9,7 @@ and files already ingested unchanged are not even read again.
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,6 +120,9 @@ def ingest(
     executor: Executor = SerialExecutor()
     seen_outlets: set[str] = {o.name for o in registry.outlets}
     items = _items(paths, store, limits, field_names, bool(section["follow_symlinks"]), report)
+    # Articles and skips per file, kept across batches: a container file's records can
+    # span several batches before its end is reached.
+    per_file: dict[str, list[int]] = {}
     try:
         batch: list[object] = []
         records = 0
@@ -129,13 +133,13 @@ def ingest(
             if records >= batch_size:
                 if isinstance(executor, SerialExecutor) and pool_workers != 1:
                     executor = make_executor(pool_workers)  # a big input: worth a pool
-                _store_batch(batch, executor, options, store, config, report, seen_outlets, registry)
+                _store_batch(batch, per_file, executor, options, store, config, report, seen_outlets, registry)
                 batch, records = [], 0
                 if progress:
                     report.seconds = time.perf_counter() - started
                     progress(report)
         if batch:
-            _store_batch(batch, executor, options, store, config, report, seen_outlets, registry)
+            _store_batch(batch, per_file, executor, options, store, config, report, seen_outlets, registry)
     finally:
         executor.close()
     report.seconds = time.perf_counter() - started
@@ -173,6 +177,7 @@ def _items(
 
 def _store_batch(
     batch: list[object],
+    per_file: dict[str, list[int]],
     executor: Executor,
     options: ExtractOptions,
     store: Store,
@@ -185,7 +190,6 @@ def _store_batch(
     results = iter(executor.map(extract, records, options))
     dd = config["dedupe"]
     bands, threshold = int(dd["bands"]), float(dd["threshold"])
-    per_file: dict[str, list[int]] = {}
     with store.transaction():
         for item in batch:
             if isinstance(item, _FileStart):
@@ -206,7 +210,7 @@ def _store_batch(
                 report.skipped += 1
                 per_file.setdefault(item.path, [0, 0])[1] += 1
             elif isinstance(item, _FileDone):
-                counts = per_file.get(item.path, [0, 0])
+                counts = per_file.pop(item.path, [0, 0])
                 # A file with skips is read again next time: the user may have raised a
                 # limit or fixed it, as the reason suggested. Ids make the re-read harmless.
                 if counts[1] == 0:
@@ -262,7 +266,7 @@ def link_duplicates(
 
     def order(member: str) -> tuple[bool, str, str]:
         published = info[member][1]
-        return (published is None, published or "", member)
+        return (published is None, instant(published), member)
 
     if len(roots) == 1 and order(article.id) > order(roots[0]):
         # The common case: one more copy of a known story, later than its original.
@@ -277,6 +281,26 @@ def link_duplicates(
     store.set_duplicate(original, None, None, None)
     for member in sorted(members - {original}):
         _point(store, member, original, info, report)
+
+
+def instant(published: str | None) -> str:
+    """A sortable UTC instant for a publication date, whatever its zone or precision.
+
+    A date without a time sorts at the end of its day: a copy stamped with a time that
+    day is not taken for earlier than an original known only by its date.
+    """
+    if not published:
+        return ""
+    try:
+        if len(published) == 10:
+            moment = datetime.fromisoformat(published + "T23:59:59+00:00")
+        else:
+            moment = datetime.fromisoformat(published)
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC).isoformat()
+    except ValueError:
+        return published
 
 
 def _point(

@@ -272,6 +272,12 @@ def classify(paragraphs: list[Paragraph], title: str | None = None) -> list[Para
             continue
         p.kind, p.why = "body", ""
         seen_content = True
+    if not any(p.kind == "body" for p in paragraphs):
+        # Text that is all "headings" is a short article without final punctuation (a
+        # one-line export record), not a page of headings.
+        for p in paragraphs:
+            if p.why.startswith("heading-like"):
+                p.kind, p.why = "body", "only-text"
     # A short label above the headline is a section kicker ("Politics"), not a subhead.
     heads = [i for i, p in enumerate(paragraphs) if p.kind == "headline"]
     for p in paragraphs[: heads[0] if heads else 0]:
