@@ -1,0 +1,59 @@
+"""``python -m bench <benchmark> [options]``; with no benchmark, runs ``ingest``.
+
+Benchmarks: every ``bench/<name>_bench.py`` with a ``main(argv)`` runs as
+``python -m bench <name>`` (``ingest``: throughput, memory, idempotency and duplicate
+quality of ingestion; see BENCHMARKS.md). Tools:
+
+  profile    cProfile of one ingest (default 2,000 articles, --workers 1)
+  generate   write the synthetic corpus and its truth.json to a directory
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+
+def main(argv: list[str]) -> int:
+    name, rest = (argv[0], argv[1:]) if argv and not argv[0].startswith("-") else ("ingest", argv)
+    if name in ("-h", "--help", "help"):
+        print(__doc__)
+        return 0
+    if name == "profile":
+        from .ingest_bench import profile
+
+        ap = argparse.ArgumentParser(prog="python -m bench profile")
+        ap.add_argument("--n", type=int, default=2000)
+        ap.add_argument("--workers", type=int, default=1)
+        ap.add_argument("--top", type=int, default=15)
+        ap.add_argument("--seed", type=int, default=0)
+        ap.add_argument("--out", default=None, help="also save the .prof file here")
+        a = ap.parse_args(rest)
+        print(profile(a.n, a.workers, a.top, a.seed, a.out))
+        return 0
+    if name == "generate":
+        from .generate import generate
+
+        ap = argparse.ArgumentParser(prog="python -m bench generate")
+        ap.add_argument("out", help="directory to create (corpus/ and truth.json go inside)")
+        ap.add_argument("--n", type=int, default=10000)
+        ap.add_argument("--seed", type=int, default=0)
+        a = ap.parse_args(rest)
+        truth = generate(a.out, a.n, a.seed)
+        print(f"{len(truth['articles'])} articles, {len(truth['stories'])} stories, "
+              f"{len(truth['entities'])} entities in {truth['generation_seconds']}s -> {a.out}")
+        return 0
+    module_name = f"{__package__ or 'bench'}.{name}_bench"
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        print(f"unknown benchmark '{name}'\n{__doc__}", file=sys.stderr)
+        return 2
+    return int(module.main(rest) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
