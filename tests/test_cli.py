@@ -88,3 +88,22 @@ def test_cli_not_a_store(tmp_path: Path, capsys) -> None:
     notdb.write_text("hello " * 1000)
     assert main(["articles", "--db", str(notdb)]) == 1
     assert "not a Rashomon store" in capsys.readouterr().err
+
+
+def test_cli_annotate_then_show_carries_annotations(tmp_path: Path, capsys) -> None:
+    db = str(tmp_path / "a.db")
+    assert main(["-q", "ingest", str(EXAMPLE), "--db", db]) == 0
+    assert main(["annotate", "--db", db, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["annotated"] == 8 and report["skipped"] == 0
+    assert main(["annotate", "--db", db, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["unchanged"] == 8
+    assert main(["articles", "--db", db, "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)[0]["id"]
+    assert main(["show", first, "--db", db, "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    layers = shown["annotations"]
+    assert layers["sentences"] and layers["mentions"] and layers["quantities"]
+    assert main(["show", first, "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "Entities (" in out and "Quantities (" in out and "Event date:" in out
