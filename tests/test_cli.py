@@ -10,7 +10,7 @@ from conftest import EXAMPLE
 
 from rashomon.cli import cli, main
 
-COMMANDS = ["ingest", "annotate", "articles", "show", "skipped", "outlets"]
+COMMANDS = ["ingest", "annotate", "resolve", "entities", "entity", "articles", "show", "skipped", "outlets"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -318,6 +318,99 @@ def annotate(state: _State, db: str, force: bool, articles_: tuple[str, ...],
         click.echo(report.summary())
 
 
+@cli.command("resolve")
+@_db_option
+@click.option("--rules", type=click.Path(dir_okay=False),
+              help="Entity rules (TOML): [[merge]] and [[split]] tables of names.")
+@_json_option
+@click.pass_obj
+def resolve_cmd(state: _State, db: str, rules: str | None, as_json: bool) -> None:
+    """Resolve annotated mentions into entities across articles and spellings.
+
+    Zelensky, Zelenskyy and Zelenskiy become one person, Kiev and Kyiv one city; people
+    who only share a first name stay apart. A rules file overrides the automatic
+    decisions: [[merge]] names = ["A", "B"] joins, [[split]] names = ["A", "B"] separates.
+
+    \b
+    Example:
+      rashomon resolve --db demo.db
+      rashomon entities --db demo.db --type PERSON
+    """
+    from .entities import load_rules, resolve_store
+
+    with _open(db) as store:  # type: ignore[attr-defined]
+        report = resolve_store(store, load_rules(rules))
+    if as_json:
+        _echo_json(vars(report))
+    elif not state.quiet:
+        click.echo(report.summary())
+
+
+@cli.command()
+@_db_option
+@click.option("--type", "type_", help="Only this type: PERSON, ORG, PLACE, NORP...")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--offset", type=click.IntRange(min=0), default=0)
+@_json_option
+def entities(db: str, type_: str | None, limit: int, offset: int, as_json: bool) -> None:
+    """List canonical entities with their aliases and the outlets that name them.
+
+    \b
+    Example:
+      rashomon entities --db demo.db --type PERSON
+    """
+    with _open(db) as store:  # type: ignore[attr-defined]
+        rows = store.entities(type_, limit, offset)
+    if as_json:
+        _echo_json(rows)
+        return
+    if not rows:
+        click.echo("no entities (run 'rashomon resolve' first)")
+        return
+    for e in rows:
+        aliases = ", ".join(e["aliases"][:6])
+        outlets = ", ".join(o for o in e["alias_counts"] if o != "(unknown)")
+        click.echo(f"{e['id']}  {e['name']} [{e['type']}{', ' + e['country'] if e['country'] else ''}]"
+                   f"  {e['mentions']} mention(s); aliases: {aliases}"
+                   + (f"; outlets: {outlets}" if outlets else ""))
+
+
+@cli.command()
+@click.argument("name")
+@_db_option
+@_json_option
+def entity(name: str, db: str, as_json: bool) -> None:
+    """Show one entity: aliases by outlet (the naming fingerprint), roles, mentions.
+
+    \b
+    Example:
+      rashomon entity Zelensky --db demo.db
+    """
+    from .errors import NotFoundError
+
+    with _open(db) as store:  # type: ignore[attr-defined]
+        found = store.find_entities(name)
+        if not found:
+            raise NotFoundError(f"no entity named '{name}' (see 'rashomon entities')")
+        e = found[0]
+        mentions = store.entity_mentions(e["id"])
+    if as_json:
+        _echo_json({**e, "mention_list": [
+            {"article": a, "mention": i, "why": w, "confidence": c} for a, i, w, c in mentions]})
+        return
+    click.echo(f"{e['name']} [{e['type']}]  id {e['id']}"
+               + (f"  country {e['country']}" if e["country"] else ""))
+    if len(found) > 1:
+        click.echo(f"  (also matching: {', '.join(f['name'] for f in found[1:4])})")
+    click.echo("Naming by outlet:")
+    for outlet, counts in e["alias_counts"].items():
+        click.echo(f"  {outlet}: " + ", ".join(f"{a} ({n})" for a, n in counts.items()))
+    if e["roles"]:
+        click.echo("Roles: " + "; ".join(e["roles"]))
+    click.echo("Merged because: " + ", ".join(f"{w} ({n})" for w, n in e["why"].items()))
+    click.echo(f"Mentions: {len(mentions)} in {len({a for a, *_ in mentions})} article(s)")
+
+
 @cli.command()
 @_db_option
 @click.option("--stage", help="Only skips of this stage (e.g. ingest).")

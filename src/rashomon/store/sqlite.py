@@ -361,6 +361,57 @@ class SQLiteStore:
                 f"SELECT {self._COLUMNS} FROM articles WHERE id IN ({marks}) ORDER BY id", chunk)]
         return out
 
+    # -- entities -----------------------------------------------------------------------
+
+    def replace_entities(self, entities: list[dict[str, Any]],
+                         assignment: list[tuple[str, int, str, str, float]]) -> None:
+        """Store a resolution, replacing the previous one (call inside a transaction)."""
+        self.conn.execute("DELETE FROM entities")
+        self.conn.execute("DELETE FROM entity_mentions")
+        self.conn.executemany(
+            "INSERT INTO entities (id, name, type, country, mentions, data) VALUES (?, ?, ?, ?, ?, ?)",
+            [(e["id"], e["name"], e["type"], e.get("country"), e["mentions"],
+              json.dumps(e, ensure_ascii=False, sort_keys=True)) for e in entities],
+        )
+        self.conn.executemany(
+            "INSERT INTO entity_mentions (article_id, mention, entity_id, why, confidence) "
+            "VALUES (?, ?, ?, ?, ?)", assignment,
+        )
+
+    def entities(self, type_: str | None = None, limit: int | None = None,
+                 offset: int = 0) -> list[dict[str, Any]]:
+        sql = "SELECT data FROM entities"
+        params: list[Any] = []
+        if type_:
+            sql += " WHERE type = ?"
+            params.append(type_.upper())
+        sql += " ORDER BY mentions DESC, name"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        return [json.loads(r[0]) for r in self.conn.execute(sql, params)]
+
+    def find_entities(self, name: str) -> list[dict[str, Any]]:
+        """By id, name or alias (case-insensitive), else by the words of an alias."""
+        from ..entities.keys import fold, skeleton
+
+        rows = [json.loads(r[0]) for r in self.conn.execute(
+            "SELECT data FROM entities ORDER BY mentions DESC, name")]
+        want = fold(name)
+        exact = [e for e in rows if e["id"] == name or
+                 any(fold(a) == want for a in [e["name"], *e["aliases"]])]
+        if exact:
+            return exact
+        words = {skeleton(w) for w in want.split()}
+        return [e for e in rows if any(words <= {skeleton(w) for w in fold(a).split()}
+                                       for a in e["aliases"])]
+
+    def entity_mentions(self, entity_id: str) -> list[tuple[str, int, str, float]]:
+        rows = self.conn.execute(
+            "SELECT article_id, mention, why, confidence FROM entity_mentions "
+            "WHERE entity_id = ? ORDER BY article_id, mention", (entity_id,))
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
+
     # -- inputs and skips ---------------------------------------------------------------
 
     def input_done(self, path: str, size: int, mtime_ns: int) -> bool:
