@@ -123,3 +123,13 @@ def test_entities_example_corpus_variants_and_negatives(tmp_path: Path, store) -
     for a, b in truth["hard_negatives"]:
         if a in by_alias and b in by_alias:
             assert by_alias[a]["id"] != by_alias[b]["id"], (a, b)
+
+
+def test_entities_type_is_voted_over_inconsistent_tagger_labels() -> None:
+    refs = [MentionRef("a", 0, "Dolvitsa", "ORG"), MentionRef("a", 1, "Dolvitsa", "ORG"),
+            MentionRef("b", 0, "Dolvica", "PERSON"), MentionRef("c", 0, "Dolvica", "LOC"),
+            MentionRef("d", 0, "Selvenergo", "NORP"), MentionRef("d", 1, "Selvenergo", "ORG"),
+            MentionRef("e", 0, "Selvenergo", "NORP")]
+    result = resolve(refs)
+    types = {e.name: e.type for e in result.entities.values()}
+    assert types == {"Dolvitsa": "PLACE", "Selvenergo": "ORG"}

@@ -112,6 +112,11 @@ def resolve(mentions: Iterable[MentionRef], rules: Rules | None = None) -> Resol
     node_surface: dict[int, Counter] = defaultdict(Counter)
     node_type: dict[int, str] = {}
     node_country: dict[int, str | None] = {}
+    # Names other than people and known places are keyed by spelling alone; their type
+    # is voted by the tagger's labels over all mentions (it labels one name differently
+    # from sentence to sentence).
+    node_labels: dict[int, Counter] = defaultdict(Counter)
+    current_label = [""]
     uf = _UnionFind()
 
     def node(kind: str, key: str, surface: str, why: str, confidence: float,
@@ -124,12 +129,14 @@ def resolve(mentions: Iterable[MentionRef], rules: Rules | None = None) -> Resol
             reason[node_of[ident]] = (why, confidence)
         n = node_of[ident]
         node_surface[n][surface] += 1
+        node_labels[n][current_label[0]] += 1
         return n
 
     mention_node: dict[tuple[str, int], int] = {}
     people_by_article: dict[str, list[MentionRef]] = defaultdict(list)
     for m in refs:
         label = m.label
+        current_label[0] = _type_of(label)
         place = gazetteer.lookup(m.text) if label in PLACE_LABELS or (
             label == "PERSON" and len(m.text.split()) == 1) else None
         if label == "PERSON" and place is not None and place.population < 100_000 \
@@ -160,11 +167,11 @@ def resolve(mentions: Iterable[MentionRef], rules: Rules | None = None) -> Resol
             if country is not None:
                 n = node("PLACE", country.key, m.text, "nationality", 0.8, country.country)
             else:
-                n = node("NORP", fold(m.text), m.text, "exact", 1.0)
+                n = node("NAME", fold(m.text), m.text, "exact", 1.0)
         else:
             key = fold(m.text)
             key = key[4:] if key.startswith("the ") else key
-            n = node(_type_of(label), key, m.text, "exact", 1.0)
+            n = node("NAME", key, m.text, "exact", 1.0)
         mention_node[(m.article_id, m.index)] = n
 
     # People, step 1: within each article, short forms join the full name they shorten.
@@ -172,9 +179,10 @@ def resolve(mentions: Iterable[MentionRef], rules: Rules | None = None) -> Resol
         full = [m for m in people if len(name_parts(m.text)[0]) > 0]
         surnames = {skeleton(name_parts(f.text)[1]) for f in full}
         for m in people:
+            current_label[0] = _type_of(m.label)
             if m.label != "PERSON" and skeleton(m.text) not in surnames:
                 key = fold(m.text)
-                n = node(_type_of(m.label), key, m.text, "exact", 1.0)
+                n = node("NAME", key, m.text, "exact", 1.0)
                 mention_node[(m.article_id, m.index)] = n
                 continue
             given, surname = name_parts(m.text)
@@ -238,7 +246,7 @@ def resolve(mentions: Iterable[MentionRef], rules: Rules | None = None) -> Resol
     # Dolvica) share a skeleton and are near-identical strings.
     unknown_places: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for (kind, key), n in node_of.items():
-        if kind == "PLACE" and ":" not in key:
+        if kind == "NAME" and ":" not in key and node_labels[n]["PLACE"]:
             unknown_places[" ".join(skeleton(w) for w in key.split())].append((n, key))
     for members in unknown_places.values():
         for (a, ka), (b, kb) in zip(members, members[1:]):
@@ -253,11 +261,11 @@ def resolve(mentions: Iterable[MentionRef], rules: Rules | None = None) -> Resol
     lone: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for (kind, key), n in node_of.items():
         word = key.rsplit("|", 1)[-1] if kind == "PERSON" else key
-        if " " in word or ":" in key or kind not in ("PERSON", "ORG", "PLACE"):
+        if " " in word or ":" in key or kind not in ("PERSON", "NAME"):
             continue
         if kind == "PERSON" and ("|?|" not in key or uf.find(n) != n):
             continue
-        if kind == "ORG" and word.upper() == word:
+        if kind == "NAME" and word.upper() == word:
             continue
         lone[skeleton(word)].append((n, word))
     for members in lone.values():
@@ -271,7 +279,8 @@ def resolve(mentions: Iterable[MentionRef], rules: Rules | None = None) -> Resol
                 reason[n] = ("transliteration", 0.7)
 
     # Organisations: an acronym joins the one name whose initials it spells.
-    orgs = [(n, key) for (kind, key), n in node_of.items() if kind == "ORG"]
+    orgs = [(n, key) for (kind, key), n in node_of.items()
+            if kind == "NAME" and node_labels[n].most_common(1)[0][0] == "ORG"]
     initials: dict[str, list[int]] = defaultdict(list)
     for n, key in orgs:
         words = [w for w in key.split() if w not in ("of", "the", "and", "for")]
@@ -296,7 +305,29 @@ def resolve(mentions: Iterable[MentionRef], rules: Rules | None = None) -> Resol
                 uf.union(nodes[0], n)
                 reason[n] = ("user-rule", 1.0)
 
-    return _collect(refs, mention_node, uf, node_surface, node_type, node_country, reason)
+    return _collect(refs, mention_node, uf, node_surface, node_type, node_labels, node_country,
+                    reason)
+
+
+def _vote(nodes: list[int], node_type: dict[int, str], node_labels: dict[int, Counter],
+          full_people: set[int]) -> str:
+    """The type of a cluster: a person or known place as such; otherwise by label votes,
+    where a place label wins (taggers confuse unknown towns with people and organisations
+    far more often than the reverse) and a nationality label loses to any other."""
+    types = {node_type[n] for n in nodes}
+    if "PLACE" in types:
+        return "PLACE"
+    if any(n in full_people for n in nodes):
+        return "PERSON"  # a given name and a surname: a person, whatever else was tagged
+    votes: Counter = Counter()
+    for n in nodes:
+        votes.update(node_labels[n])
+    if votes["PLACE"]:
+        return "PLACE"
+    others = [k for k in votes if k != "NORP"]
+    if others:
+        return min(others, key=lambda k: (-votes[k], k))
+    return "NORP"
 
 
 def _forbidden_pairs(rules: Rules) -> set[frozenset[str]]:
@@ -319,7 +350,10 @@ def _allowed(uf: _UnionFind, a: int, b: int, surfaces: dict[int, Counter],
     return not any(frozenset((x, y)) in forbidden for x in names_a for y in names_b)
 
 
-def _collect(refs, mention_node, uf, node_surface, node_type, node_country, reason) -> Resolution:
+def _collect(refs, mention_node, uf, node_surface, node_type, node_labels, node_country,
+             reason) -> Resolution:  # noqa: ANN001 - internal tables of resolve()
+    full_people = {n for n, surfaces in node_surface.items() if node_type[n] == "PERSON"
+                   and any(name_parts(s)[0] for s in surfaces)}
     clusters: dict[int, list[int]] = defaultdict(list)
     for n in node_surface:
         clusters[uf.find(n)].append(n)
@@ -328,12 +362,7 @@ def _collect(refs, mention_node, uf, node_surface, node_type, node_country, reas
         surfaces: Counter = Counter()
         for n in nodes:
             surfaces.update(node_surface[n])
-        kinds: Counter = Counter()
-        for n in nodes:
-            kinds[node_type[n]] += sum(node_surface[n].values())
-        # A place label anywhere wins: taggers confuse unknown towns with people and
-        # organisations far more often than the reverse.
-        kind = "PLACE" if "PLACE" in kinds else min(kinds, key=lambda k: (-kinds[k], k))
+        kind = _vote(nodes, node_type, node_labels, full_people)
         # The canonical name: the most frequent of the longest forms (full names win).
         longest = max(len(s.split()) for s in surfaces)
         name = min((s for s in surfaces if len(s.split()) == longest),
