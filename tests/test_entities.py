@@ -127,6 +127,7 @@ def test_entities_example_corpus_variants_and_negatives(tmp_path: Path, store) -
 
 def test_entities_type_is_voted_over_inconsistent_tagger_labels() -> None:
     refs = [MentionRef("a", 0, "Dolvitsa", "ORG"), MentionRef("a", 1, "Dolvitsa", "ORG"),
+            MentionRef("a", 2, "Dolvitsa", "GPE"),
             MentionRef("b", 0, "Dolvica", "PERSON"), MentionRef("c", 0, "Dolvica", "LOC"),
             MentionRef("d", 0, "Selvenergo", "NORP"), MentionRef("d", 1, "Selvenergo", "ORG"),
             MentionRef("e", 0, "Selvenergo", "NORP")]

@@ -35,12 +35,18 @@ def fold(text: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
-def skeleton(word: str) -> str:
-    """Consonants of a folded word, with transliteration variants unified."""
-    w = fold(word).replace(" ", "")
+def translit(word: str) -> str:
+    """A folded word with transliteration variants unified ("Dolvitsa" -> "dolvica")."""
+    w = fold(word)
     for a, b in _DIGRAPHS:
         w = w.replace(a, b)
-    w = _VOWELS.sub("", w)
+    return w
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(word: str) -> str:
+    """Consonants of a folded word, with transliteration variants unified."""
+    w = _VOWELS.sub("", translit(word).replace(" ", ""))
     return _DOUBLE.sub(r"\1", w)
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import JaroWinkler
 
 from . import gazetteer
-from .keys import fold, given_compatible, name_parts, skeleton
+from .keys import fold, given_compatible, name_parts, skeleton, translit
 
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 #: Similarity of folded surnames (Jaro-Winkler) at or above which skeleton-mates merge.
@@ -220,7 +220,7 @@ def resolve(mentions: Iterable[MentionRef], rules: Rules | None = None) -> Resol
                     pass
                 elif not given_compatible(ga, gb):
                     continue
-                if sa != sb and JaroWinkler.similarity(sa, sb) < SURNAME_SIMILARITY:
+                if sa != sb and JaroWinkler.similarity(translit(sa), translit(sb)) < SURNAME_SIMILARITY:
                     continue
                 if _allowed(uf, a, b, node_surface, forbidden):
                     uf.union(a, b)
@@ -229,7 +229,7 @@ def resolve(mentions: Iterable[MentionRef], rules: Rules | None = None) -> Resol
         groups = {uf.find(n) for n, _, _ in full}
         for n, s in shorts:
             matching = {uf.find(f) for f, _, sf in full
-                        if sf == s or JaroWinkler.similarity(sf, s) >= SURNAME_SIMILARITY}
+                        if sf == s or JaroWinkler.similarity(translit(sf), translit(s)) >= SURNAME_SIMILARITY}
             if len(matching) == 1 and len(groups) >= 1:
                 target = next(iter(matching))
                 if _allowed(uf, n, target, node_surface, forbidden):
@@ -250,7 +250,7 @@ def resolve(mentions: Iterable[MentionRef], rules: Rules | None = None) -> Resol
             unknown_places[" ".join(skeleton(w) for w in key.split())].append((n, key))
     for members in unknown_places.values():
         for (a, ka), (b, kb) in zip(members, members[1:]):
-            if JaroWinkler.similarity(ka, kb) >= SURNAME_SIMILARITY and \
+            if JaroWinkler.similarity(translit(ka), translit(kb)) >= SURNAME_SIMILARITY and \
                     _allowed(uf, a, b, node_surface, forbidden):
                 uf.union(a, b)
                 reason[max(a, b)] = ("transliteration", 0.85)
@@ -273,7 +273,7 @@ def resolve(mentions: Iterable[MentionRef], rules: Rules | None = None) -> Resol
             continue
         first, word0 = members[0]
         for n, word in members[1:]:
-            if JaroWinkler.similarity(word0, word) >= SURNAME_SIMILARITY and \
+            if JaroWinkler.similarity(translit(word0), translit(word)) >= SURNAME_SIMILARITY and \
                     _allowed(uf, first, n, node_surface, forbidden):
                 uf.union(first, n)
                 reason[n] = ("transliteration", 0.7)
