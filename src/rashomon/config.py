@@ -57,18 +57,30 @@ class Config:
         return Config(data, self.source)
 
 
+def read_toml(path: str | Path, what: str, tables: set[str] | None = None) -> dict[str, Any]:
+    """A user's TOML file, or a one-line ConfigError naming ``what`` it was meant to be.
+
+    ``tables``, when given, are the only top-level keys allowed.
+    """
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{what} not found: {path}") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
+    if tables is not None and set(data) - tables:
+        expected = ", ".join(f"[[{t}]]" for t in sorted(tables))
+        raise ConfigError(f"{path}: unknown table(s) {sorted(set(data) - tables)}; expected {expected}")
+    return data
+
+
 def load_config(path: str | Path | None = None) -> Config:
     """Packaged defaults, overridden by ``path`` or else ./rashomon.toml if present."""
     data = _defaults()
     source = None
     candidate = Path(path) if path else Path(USER_FILE)
-    if path and not candidate.is_file():
-        raise ConfigError(f"config file not found: {candidate}")
-    if candidate.is_file():
-        try:
-            user = tomllib.loads(candidate.read_text("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{candidate}: not valid TOML ({exc})") from exc
-        _merge(data, user, "")
+    if path or candidate.is_file():
+        _merge(data, read_toml(candidate, "config file"), "")
         source = str(candidate)
     return Config(data, source)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import time
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..annotate import load as load_annotations
+from ..config import read_toml
 from ..errors import ConfigError
 from ..store import Store
 from .resolve import Entity, MentionRef, Resolution, Rules, resolve
@@ -20,16 +20,7 @@ def load_rules(path: str | Path | None) -> Rules:
     """A rules file: ``[[merge]] names = [...]`` and ``[[split]] names = [...]``."""
     if not path:
         return Rules()
-    path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"entity rules file not found: {path}") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
-    unknown = set(data) - {"merge", "split"}
-    if unknown:
-        raise ConfigError(f"{path}: unknown table(s) {sorted(unknown)}; expected [[merge]], [[split]]")
+    data = read_toml(path, "entity rules file", {"merge", "split"})
     rules = Rules()
     for kind in ("merge", "split"):
         for i, entry in enumerate(data.get(kind, []), 1):

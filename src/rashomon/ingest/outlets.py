@@ -10,13 +10,13 @@ an outlet is never guessed from the text.
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..config import read_toml
 from ..errors import ConfigError
 from ..model import Outlet
 
@@ -54,16 +54,7 @@ def domain_of(url: str | None) -> str | None:
 
 def load_sources(path: str | Path) -> list[Outlet]:
     """Read a sources file: ``[[outlet]]`` tables with name, domains, dirs, country..."""
-    path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"sources file not found: {path}") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
-    unknown = set(data) - {"outlet"}
-    if unknown:
-        raise ConfigError(f"{path}: unknown table(s) {sorted(unknown)}; expected [[outlet]]")
+    data = read_toml(path, "sources file", {"outlet"})
     outlets = []
     for i, entry in enumerate(data.get("outlet", []), 1):
         bad = set(entry) - _OUTLET_KEYS
