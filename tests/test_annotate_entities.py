@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rashomon.annotate import load
 from rashomon.annotate import annotate as run
+from rashomon.annotate import load
 from rashomon.config import load_config
 from rashomon.ingest import ingest
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from conftest import EXAMPLE, TRUTH
 
 from rashomon.annotate import annotate, load

@@ -28,8 +28,7 @@ import pytest
 from rashomon.cli import main
 from rashomon.config import Config, load_config
 from rashomon.errors import InputError
-from rashomon.ingest import IngestReport, ingest
-from rashomon.ingest import readers
+from rashomon.ingest import IngestReport, ingest, readers
 from rashomon.ingest.readers import Limits, read_file
 from rashomon.model import Article, RawRecord, Skip
 from rashomon.store import SQLiteStore

@@ -49,8 +49,12 @@ class _State:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="rashomon")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="Settings file (TOML) overriding the packaged defaults.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="Settings file (TOML) overriding the packaged defaults.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and requested output.")
 @click.pass_context
 def cli(ctx: click.Context, config_path: str | None, quiet: bool) -> None:
@@ -86,16 +90,31 @@ def _parse_fields(values: tuple[str, ...]) -> dict[str, str]:
 @click.argument("paths", nargs=-1, required=True)
 @_db_option
 @click.option("--outlet", help="Every article of this run is from this outlet.")
-@click.option("--sources", type=click.Path(dir_okay=False),
-              help="Outlet descriptions (TOML); sources.toml in a given directory is read too.")
-@click.option("--field", "fields", multiple=True, metavar="NAME=COLUMN",
-              help="Map an article attribute to an export column, e.g. --field text=body.")
+@click.option(
+    "--sources",
+    type=click.Path(dir_okay=False),
+    help="Outlet descriptions (TOML); sources.toml in a given directory is read too.",
+)
+@click.option(
+    "--field",
+    "fields",
+    multiple=True,
+    metavar="NAME=COLUMN",
+    help="Map an article attribute to an export column, e.g. --field text=body.",
+)
 @click.option("--workers", type=int, help="Extraction processes (0: one per CPU, 1: none).")
 @_json_option
 @click.pass_obj
-def ingest(state: _State, paths: tuple[str, ...], db: str, outlet: str | None,
-           sources: str | None, fields: tuple[str, ...], workers: int | None,
-           as_json: bool) -> None:
+def ingest(
+    state: _State,
+    paths: tuple[str, ...],
+    db: str,
+    outlet: str | None,
+    sources: str | None,
+    fields: tuple[str, ...],
+    workers: int | None,
+    as_json: bool,
+) -> None:
     """Read articles from files, directories and globs into the store.
 
     Text and Markdown (optionally with a front-matter header), HTML pages, JSON Lines,
@@ -109,7 +128,6 @@ def ingest(state: _State, paths: tuple[str, ...], db: str, outlet: str | None,
       rashomon ingest 'exports/*.jsonl' --field text=body --db news.db
     """
     from .ingest import ingest as run_ingest
-
     from .ingest.readers import check_paths
 
     field_map = _parse_fields(fields)
@@ -118,11 +136,25 @@ def ingest(state: _State, paths: tuple[str, ...], db: str, outlet: str | None,
     try:
         progress = None
         if not state.quiet and not as_json and sys.stderr.isatty():
+
             def progress(report: Any) -> None:
-                click.echo(f"\r{report.files} files, {report.articles_added} added, "
-                           f"{report.skipped} skipped", nl=False, err=True)
-        report = run_ingest(list(paths), store, state.config, outlet=outlet, sources=sources,
-                            fields=field_map, workers=workers, progress=progress)
+                click.echo(
+                    f"\r{report.files} files, {report.articles_added} added, "
+                    f"{report.skipped} skipped",
+                    nl=False,
+                    err=True,
+                )
+
+        report = run_ingest(
+            list(paths),
+            store,
+            state.config,
+            outlet=outlet,
+            sources=sources,
+            fields=field_map,
+            workers=workers,
+            progress=progress,
+        )
         if progress:
             click.echo("", err=True)
     finally:
@@ -146,17 +178,32 @@ def ingest(state: _State, paths: tuple[str, ...], db: str, outlet: str | None,
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many.")
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many first.")
 @_json_option
-def articles(db: str, outlet: str | None, language: str | None, since: str | None,
-             until: str | None, no_duplicates: bool, limit: int | None, offset: int,
-             as_json: bool) -> None:
+def articles(
+    db: str,
+    outlet: str | None,
+    language: str | None,
+    since: str | None,
+    until: str | None,
+    no_duplicates: bool,
+    limit: int | None,
+    offset: int,
+    as_json: bool,
+) -> None:
     """List stored articles (oldest first).
 
     \b
     Example:
       rashomon articles --db demo.db --outlet "The Northwind Post"
     """
-    query = ArticleQuery(outlet=outlet, language=language, since=since, until=until,
-                         duplicates=not no_duplicates, limit=limit, offset=offset)
+    query = ArticleQuery(
+        outlet=outlet,
+        language=language,
+        since=since,
+        until=until,
+        duplicates=not no_duplicates,
+        limit=limit,
+        offset=offset,
+    )
     with _open(db) as store:  # type: ignore[attr-defined]
         rows = list(store.articles(query))
     if as_json:
@@ -172,19 +219,39 @@ def articles(db: str, outlet: str | None, language: str | None, since: str | Non
     for column in ("id", "outlet", "published", "lang", "words", "title", "duplicate of"):
         table.add_column(column, overflow="fold")
     for a in rows:
-        dup = f"{a.duplicate_of} ({a.duplicate_kind} {a.duplicate_score:.2f})" if a.duplicate_of else ""
-        table.add_row(a.id, a.outlet or "(unknown)", (a.published or "")[:10], a.language or "?",
-                      str(a.meta.get("words", "")), a.title or "", dup)
+        dup = (
+            f"{a.duplicate_of} ({a.duplicate_kind} {a.duplicate_score:.2f})"
+            if a.duplicate_of
+            else ""
+        )
+        table.add_row(
+            a.id,
+            a.outlet or "(unknown)",
+            (a.published or "")[:10],
+            a.language or "?",
+            str(a.meta.get("words", "")),
+            a.title or "",
+            dup,
+        )
     # Piped output gets a wide table rather than one wrapped at 80 columns.
     Console(highlight=False, markup=False, width=None if sys.stdout.isatty() else 200).print(table)
 
 
 def _article_summary(a: Any) -> dict[str, Any]:
     return {
-        "id": a.id, "outlet": a.outlet, "title": a.title, "published": a.published,
-        "language": a.language, "path": a.path, "locator": a.locator, "url": a.url,
-        "author": a.author, "duplicate_of": a.duplicate_of, "duplicate_kind": a.duplicate_kind,
-        "duplicate_score": a.duplicate_score, "words": a.meta.get("words"),
+        "id": a.id,
+        "outlet": a.outlet,
+        "title": a.title,
+        "published": a.published,
+        "language": a.language,
+        "path": a.path,
+        "locator": a.locator,
+        "url": a.url,
+        "author": a.author,
+        "duplicate_of": a.duplicate_of,
+        "duplicate_kind": a.duplicate_kind,
+        "duplicate_score": a.duplicate_score,
+        "words": a.meta.get("words"),
     }
 
 
@@ -213,20 +280,25 @@ def show(article: str, db: str, as_json: bool) -> None:
         data = _article_summary(a)
         data["annotations"] = to_dict(ann) if ann else None
         data["text"] = a.text
-        data["blocks"] = [{"start": b.start, "end": b.end, "kind": b.kind, "why": b.why}
-                          for b in a.blocks]
+        data["blocks"] = [
+            {"start": b.start, "end": b.end, "kind": b.kind, "why": b.why} for b in a.blocks
+        ]
         data["sources"] = [{"path": p, "locator": loc} for p, loc in sources]
         data["meta"] = a.meta
         _echo_json(data)
         return
     click.echo(f"{a.title or '(no title)'}")
-    click.echo(f"  id {a.id} | outlet {a.outlet or '(unknown)'} | published "
-               f"{a.published or '(unknown)'} | language {a.language or '?'}")
+    click.echo(
+        f"  id {a.id} | outlet {a.outlet or '(unknown)'} | published "
+        f"{a.published or '(unknown)'} | language {a.language or '?'}"
+    )
     for path, loc in sources:
         click.echo(f"  from {path}{' ' + loc if loc else ''}")
     if a.duplicate_of:
-        click.echo(f"  {a.duplicate_kind} duplicate of {a.duplicate_of} "
-                   f"(similarity {a.duplicate_score:.2f})")
+        click.echo(
+            f"  {a.duplicate_kind} duplicate of {a.duplicate_of} "
+            f"(similarity {a.duplicate_score:.2f})"
+        )
     click.echo("")
     for block in a.blocks:
         text = a.block_text(block)
@@ -268,8 +340,11 @@ def _show_annotations(a: Any, ann: Any) -> None:
     head("Quantities", len(ann.quantities))
     for n in ann.quantities:
         counted = f" of {n.counted}" if n.counted else ""
-        click.echo(f"  {n.text}: {n.qualifier} {n.value:g} {n.unit or ''}{counted}".rstrip()
-                   if n.value is not None else f"  {n.text}")
+        click.echo(
+            f"  {n.text}: {n.qualifier} {n.value:g} {n.unit or ''}{counted}".rstrip()
+            if n.value is not None
+            else f"  {n.text}"
+        )
     head("Dates", len(ann.times))
     for t in ann.times:
         click.echo(f"  {t.text} -> {t.value or 'unresolved'}")
@@ -283,12 +358,14 @@ def _show_annotations(a: Any, ann: Any) -> None:
 @cli.command()
 @_db_option
 @click.option("--force", is_flag=True, help="Redo articles already annotated by this pipeline.")
-@click.option("--article", "articles_", multiple=True, metavar="ID",
-              help="Only these articles (repeatable).")
+@click.option(
+    "--article", "articles_", multiple=True, metavar="ID", help="Only these articles (repeatable)."
+)
 @_json_option
 @click.pass_obj
-def annotate(state: _State, db: str, force: bool, articles_: tuple[str, ...],
-             as_json: bool) -> None:
+def annotate(
+    state: _State, db: str, force: bool, articles_: tuple[str, ...], as_json: bool
+) -> None:
     """Annotate stored articles: sentences, entities, quotes, quantities, dates, framing.
 
     Articles already annotated by the same pipeline (model and component versions) are
@@ -306,9 +383,12 @@ def annotate(state: _State, db: str, force: bool, articles_: tuple[str, ...],
         ids = [store.get_article(a).id for a in articles_] or None
         progress = None
         if not state.quiet and not as_json and sys.stderr.isatty():
+
             def progress(report: Any) -> None:
-                click.echo(f"\r{report.annotated} annotated, {report.skipped} skipped",
-                           nl=False, err=True)
+                click.echo(
+                    f"\r{report.annotated} annotated, {report.skipped} skipped", nl=False, err=True
+                )
+
         report = run_annotate(store, state.config, ids=ids, force=force, progress=progress)
         if progress:
             click.echo("", err=True)
@@ -320,8 +400,11 @@ def annotate(state: _State, db: str, force: bool, articles_: tuple[str, ...],
 
 @cli.command("resolve")
 @_db_option
-@click.option("--rules", type=click.Path(dir_okay=False),
-              help="Entity rules (TOML): [[merge]] and [[split]] tables of names.")
+@click.option(
+    "--rules",
+    type=click.Path(dir_okay=False),
+    help="Entity rules (TOML): [[merge]] and [[split]] tables of names.",
+)
 @_json_option
 @click.pass_obj
 def resolve_cmd(state: _State, db: str, rules: str | None, as_json: bool) -> None:
@@ -370,9 +453,11 @@ def entities(db: str, type_: str | None, limit: int, offset: int, as_json: bool)
     for e in rows:
         aliases = ", ".join(e["aliases"][:6])
         outlets = ", ".join(o for o in e["alias_counts"] if o != "(unknown)")
-        click.echo(f"{e['id']}  {e['name']} [{e['type']}{', ' + e['country'] if e['country'] else ''}]"
-                   f"  {e['mentions']} mention(s); aliases: {aliases}"
-                   + (f"; outlets: {outlets}" if outlets else ""))
+        click.echo(
+            f"{e['id']}  {e['name']} [{e['type']}{', ' + e['country'] if e['country'] else ''}]"
+            f"  {e['mentions']} mention(s); aliases: {aliases}"
+            + (f"; outlets: {outlets}" if outlets else "")
+        )
 
 
 @cli.command()
@@ -395,11 +480,20 @@ def entity(name: str, db: str, as_json: bool) -> None:
         e = found[0]
         mentions = store.entity_mentions(e["id"])
     if as_json:
-        _echo_json({**e, "mention_list": [
-            {"article": a, "mention": i, "why": w, "confidence": c} for a, i, w, c in mentions]})
+        _echo_json(
+            {
+                **e,
+                "mention_list": [
+                    {"article": a, "mention": i, "why": w, "confidence": c}
+                    for a, i, w, c in mentions
+                ],
+            }
+        )
         return
-    click.echo(f"{e['name']} [{e['type']}]  id {e['id']}"
-               + (f"  country {e['country']}" if e["country"] else ""))
+    click.echo(
+        f"{e['name']} [{e['type']}]  id {e['id']}"
+        + (f"  country {e['country']}" if e["country"] else "")
+    )
     if len(found) > 1:
         click.echo(f"  (also matching: {', '.join(f['name'] for f in found[1:4])})")
     click.echo("Naming by outlet:")
@@ -425,8 +519,18 @@ def skipped(db: str, stage: str | None, as_json: bool) -> None:
     with _open(db) as store:  # type: ignore[attr-defined]
         rows = store.skips(stage)
     if as_json:
-        _echo_json([{"path": s.path, "locator": s.locator, "stage": s.stage,
-                     "reason": s.reason, "detail": s.detail} for s in rows])
+        _echo_json(
+            [
+                {
+                    "path": s.path,
+                    "locator": s.locator,
+                    "stage": s.stage,
+                    "reason": s.reason,
+                    "detail": s.detail,
+                }
+                for s in rows
+            ]
+        )
         return
     if not rows:
         click.echo("nothing skipped")

@@ -71,7 +71,9 @@ def read_toml(path: str | Path, what: str, tables: set[str] | None = None) -> di
         raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
     if tables is not None and set(data) - tables:
         expected = ", ".join(f"[[{t}]]" for t in sorted(tables))
-        raise ConfigError(f"{path}: unknown table(s) {sorted(set(data) - tables)}; expected {expected}")
+        raise ConfigError(
+            f"{path}: unknown table(s) {sorted(set(data) - tables)}; expected {expected}"
+        )
     return data
 
 

@@ -9,7 +9,13 @@ from typing import Any, Literal
 #: the article's own text that later stages analyse; the rest is kept, marked.
 BlockKind = Literal["headline", "byline", "dateline", "subhead", "caption", "boilerplate", "body"]
 BLOCK_KINDS: tuple[str, ...] = (
-    "headline", "byline", "dateline", "subhead", "caption", "boilerplate", "body",
+    "headline",
+    "byline",
+    "dateline",
+    "subhead",
+    "caption",
+    "boilerplate",
+    "body",
 )
 
 

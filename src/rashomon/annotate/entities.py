@@ -18,7 +18,8 @@ from .base import Document, register
 LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW"})
 
 #: Words that are a title or office, not part of a person's name.
-TITLES = frozenset("""
+TITLES = frozenset(
+    """
 president vice prime minister ministers chancellor secretary foreign defense defence interior
 finance senator sen rep representative congressman congresswoman governor gov mayor king queen
 prince princess general gen colonel col lieutenant major captain admiral commander commissioner
@@ -27,19 +28,42 @@ sheikh emir sultan ceo chairman chairwoman chair director spokesman spokeswoman 
 official officials minister-president premier deputy state attorney sir lord lady dame
 archbishop bishop cardinal rabbi imam father sister brother officer sergeant detective
 inspector agent analyst commentator diplomat lawmaker mp mep candidate nominee
-""".split())
+""".split()
+)
 
 #: Nouns that make a preceding name a product or weapon rather than a person.
-PRODUCT_HEADS = frozenset("""
+PRODUCT_HEADS = frozenset(
+    """
 missile missiles tank tanks jet jets fighter fighters drone drones system systems rifle rifles
 aircraft helicopter helicopters rocket rockets launcher launchers howitzer howitzers munition
 munitions vaccine vaccines app phone phones car cars truck trucks ship ships submarine
 submarines vehicle vehicles plane planes bomber bombers shell shells gun guns warhead warheads
-""".split())
+""".split()
+)
 
 
-_PARTICLES = frozenset({"von", "van", "der", "den", "de", "del", "della", "la", "le", "du",
-                        "da", "dos", "bin", "ibn", "al", "el", "ter", "zu"})
+_PARTICLES = frozenset(
+    {
+        "von",
+        "van",
+        "der",
+        "den",
+        "de",
+        "del",
+        "della",
+        "la",
+        "le",
+        "du",
+        "da",
+        "dos",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+        "ter",
+        "zu",
+    }
+)
 
 
 def _is_title(token: Any) -> bool:
@@ -73,8 +97,10 @@ class Entities:
         sdoc = ent.doc
         start, end = ent.start, ent.end
         # Drop leading determiners and titles; they are not the name.
-        while start < end and (sdoc[start].lower_ in ("the", "a", "an") or
-                               (label == "PERSON" and _is_title(sdoc[start]))):
+        while start < end and (
+            sdoc[start].lower_ in ("the", "a", "an")
+            or (label == "PERSON" and _is_title(sdoc[start]))
+        ):
             start += 1
         # Drop a trailing possessive ("Ukraine 's").
         while end > start and sdoc[end - 1].tag_ == "POS":
@@ -83,9 +109,14 @@ class Entities:
             return None
         if label == "PERSON":
             # Extend left over given names the model left out ("Rustem" Umerov).
-            while (start > 0 and sdoc[start - 1].pos_ == "PROPN" and sdoc[start - 1].is_title
-                   and sdoc[start - 1].dep_ == "compound" and not _is_title(sdoc[start - 1])
-                   and sdoc[start - 1].ent_type_ in ("", "PERSON")):
+            while (
+                start > 0
+                and sdoc[start - 1].pos_ == "PROPN"
+                and sdoc[start - 1].is_title
+                and sdoc[start - 1].dep_ == "compound"
+                and not _is_title(sdoc[start - 1])
+                and sdoc[start - 1].ent_type_ in ("", "PERSON")
+            ):
                 start -= 1
             # ... and right over name particles the model cut ("Ursula von" der Leyen).
             while end + 1 < len(sdoc) and sdoc[end].lower_ in _PARTICLES:

@@ -16,10 +16,12 @@ from typing import Any, ClassVar
 from ..model import FramingCue
 from .base import Document, register
 
-_SPEECH_OR_BELIEF = frozenset("""
+_SPEECH_OR_BELIEF = frozenset(
+    """
 say tell argue believe claim warn suggest note fear contend insist accuse think worry
 allege maintain point charge complain predict estimate expect assert question doubt
-""".split())
+""".split()
+)
 _ANONYMOUS = re.compile(
     r"\b(?:who|which)\s+(?:requested|asked\s+for|spoke\s+on\s+(?:the\s+)?condition\s+of|"
     r"declined\s+to\s+be|did\s+not\s+want\s+to\s+be|preferred\s+to\s+remain|asked\s+not\s+to\s+be|"
@@ -40,7 +42,9 @@ _VAGUE_PHRASE = re.compile(
 @lru_cache(maxsize=None)
 def lexicon(name: str) -> dict[str, str]:
     """entry -> category from ``lexicons/<name>.txt``."""
-    text = resources.files("rashomon.annotate").joinpath("lexicons", f"{name}.txt").read_text("utf-8")
+    text = (
+        resources.files("rashomon.annotate").joinpath("lexicons", f"{name}.txt").read_text("utf-8")
+    )
     out: dict[str, str] = {}
     category = name
     for raw in text.splitlines():
@@ -81,7 +85,11 @@ class Framing:
                         category = None
                     if category:
                         kind, note = "hedge", category
-                if kind is None and lemma in loaded and token.pos_ in ("ADJ", "ADV", "NOUN", "VERB"):
+                if (
+                    kind is None
+                    and lemma in loaded
+                    and token.pos_ in ("ADJ", "ADV", "NOUN", "VERB")
+                ):
                     kind, note = "loaded", loaded[lemma]
                 if kind is None and lemma in vague and _vague_subject(token):
                     kind, note = "vague_attribution", lemma
@@ -94,7 +102,10 @@ class Framing:
                 for m in re.finditer(r"\b" + re.escape(word) + r"\b", text, re.IGNORECASE):
                     s, e = paragraph.span(base + m.start(), base + m.end())
                     found.append(FramingCue(s, e, m.group(0), "loaded", index, loaded[word]))
-            for pattern, kind in ((_ANONYMOUS, "anonymous_source"), (_VAGUE_PHRASE, "vague_attribution")):
+            for pattern, kind in (
+                (_ANONYMOUS, "anonymous_source"),
+                (_VAGUE_PHRASE, "vague_attribution"),
+            ):
                 for m in pattern.finditer(text):
                     s, e = paragraph.span(base + m.start(), base + m.end())
                     found.append(FramingCue(s, e, m.group(0), kind, index))
@@ -118,12 +129,14 @@ class Framing:
                 continue
             kind = "anonymous_source" if quote.anonymous else "vague_attribution"
             sentence = _sentence_at(doc, span[0])
-            doc.ann.cues.append(FramingCue(span[0], span[1], quote.speaker_text or "", kind, sentence))
+            doc.ann.cues.append(
+                FramingCue(span[0], span[1], quote.speaker_text or "", kind, sentence)
+            )
             have.add(span)
 
 
 def _epistemic_verb(token: Any) -> bool:
-    """"appears to", "seems", "suggests that": a verb weakening its complement."""
+    """ "appears to", "seems", "suggests that": a verb weakening its complement."""
     if token.pos_ not in ("VERB", "AUX"):
         return False
     return any(c.dep_ in ("xcomp", "ccomp", "acomp", "attr") for c in token.children)
@@ -136,7 +149,9 @@ def _vague_subject(token: Any) -> bool:
     if token.ent_type_ or any(c.pos_ == "PROPN" or c.ent_type_ for c in token.children):
         return False  # "Kremlin officials", "Western diplomats" name a party: not vague
     if token.tag_ in ("NNS", "NNPS") or token.lower_ in ("many", "some", "others"):
-        return not any(c.dep_ == "det" and c.lower_ in ("the", "these", "those") for c in token.children)
+        return not any(
+            c.dep_ == "det" and c.lower_ in ("the", "these", "those") for c in token.children
+        )
     return False
 
 

@@ -28,9 +28,11 @@ class AnnotateReport:
     seconds: float = 0.0
 
     def summary(self) -> str:
-        return (f"{self.annotated} article(s) annotated ({self.words} words), "
-                f"{self.unchanged} already up to date, {self.skipped} skipped "
-                f"in {self.seconds:.1f}s")
+        return (
+            f"{self.annotated} article(s) annotated ({self.words} words), "
+            f"{self.unchanged} already up to date, {self.skipped} skipped "
+            f"in {self.seconds:.1f}s"
+        )
 
 
 class Annotator:
@@ -60,8 +62,13 @@ class Annotator:
         texts: list[str] = []
         for article in batch:
             if article.language and article.language not in self.languages:
-                plans.append(Skip(f"article:{article.id}", f"language '{article.language}' is "
-                                  "not one the annotation pipeline handles", stage="annotate"))
+                plans.append(
+                    Skip(
+                        f"article:{article.id}",
+                        f"language '{article.language}' is not one the annotation pipeline handles",
+                        stage="annotate",
+                    )
+                )
                 continue
             pieces, notes = self._pieces(article)
             plans.append((article, pieces, notes))
@@ -155,8 +162,9 @@ def annotate(
                     store.add_skip(result)
                     report.skipped += 1
                     continue
-                store.save_annotations(result.article_id, annotator.signature,
-                                       serialize.dumps(result))
+                store.save_annotations(
+                    result.article_id, annotator.signature, serialize.dumps(result)
+                )
                 report.annotated += 1
         report.words += sum(int(a.meta.get("words", 0)) for a in articles)
         if progress:

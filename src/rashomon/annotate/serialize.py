@@ -34,8 +34,9 @@ def from_dict(data: dict[str, Any]) -> Annotations:
     kwargs = dict(data)
     for layer, cls in LAYERS.items():
         names = {f.name for f in dataclasses.fields(cls)}
-        kwargs[layer] = [cls(**{k: v for k, v in item.items() if k in names})
-                         for item in data.get(layer, [])]
+        kwargs[layer] = [
+            cls(**{k: v for k, v in item.items() if k in names}) for item in data.get(layer, [])
+        ]
     known = {f.name for f in dataclasses.fields(Annotations)}
     return Annotations(**{k: v for k, v in kwargs.items() if k in known})
 

@@ -28,17 +28,37 @@ _MONTH_RE = r"(?:january|february|march|april|may|june|july|august|september|oct
 _WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b", re.I)
 _RELATIVE_DAY = re.compile(r"\b(yesterday|today|tonight|tomorrow)\b", re.I)
 _RELATIVE_PERIOD = re.compile(r"\b(last|this|next|past|coming)\s+(week|month|year)\b", re.I)
-_AGO = re.compile(r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+"
-                  r"(day|week|month|year)s?\s+ago\b", re.I)
-_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_RE})(?:,?\s+(\d{{4}}))?\b", re.I)
-_MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", re.I)
+_AGO = re.compile(
+    r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+"
+    r"(day|week|month|year)s?\s+ago\b",
+    re.I,
+)
+_DAY_MONTH_YEAR = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_RE})(?:,?\s+(\d{{4}}))?\b", re.I
+)
+_MONTH_DAY_YEAR = re.compile(
+    rf"\b({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", re.I
+)
 _MONTH_YEAR = re.compile(rf"\b({_MONTH_RE})(?:\s+(?:of\s+)?(\d{{4}}))?\b", re.I)
 _END_OF_MONTH = re.compile(rf"\bend\s+of\s+({_MONTH_RE})(?:\s+(\d{{4}}))?\b", re.I)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _DECADE = re.compile(r"\b(1[5-9]\d0|20\d0)s\b")
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
-_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-            "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12}
+_NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+}
 _FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 _FUTURE_VERBS = {"plan", "schedule", "expect", "due", "set", "intend", "aim", "hope"}
 
@@ -62,7 +82,9 @@ def _shift_months(day: date, months: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-def resolve(text: str, anchor: date | None, future: bool = False) -> tuple[str | None, str | None, bool]:
+def resolve(
+    text: str, anchor: date | None, future: bool = False
+) -> tuple[str | None, str | None, bool]:
     """(ISO value, granularity, relative) for a date expression; value None if unknown."""
     low = text.lower()
     match = _ISO.search(low)
@@ -172,8 +194,9 @@ def _is_future(ent: Any) -> bool:
     head = token.head
     if token.dep_ == "xcomp" and head.lemma_ in _FUTURE_VERBS:
         return True
-    return any(c.lower_ in ("to",) and c.dep_ == "aux" for c in token.children) and \
-        head.lemma_ in _FUTURE_VERBS | {"be"}
+    return any(
+        c.lower_ in ("to",) and c.dep_ == "aux" for c in token.children
+    ) and head.lemma_ in _FUTURE_VERBS | {"be"}
 
 
 class Times:
@@ -202,11 +225,17 @@ class Times:
                 if value is None and granularity is None:
                     continue  # "the time", "these days": not a point or period
                 start, end = paragraph.span(ent.start_char, ent.end_char)
-                doc.ann.times.append(TimeExpression(start, end, ent.text, value, granularity, relative))
+                doc.ann.times.append(
+                    TimeExpression(start, end, ent.text, value, granularity, relative)
+                )
                 taken.append((start, end))
-                if (event is None and value and granularity == "day"
-                        and (lead_end is None or start < lead_end)
-                        and (anchor is None or value <= anchor.isoformat())):
+                if (
+                    event is None
+                    and value
+                    and granularity == "day"
+                    and (lead_end is None or start < lead_end)
+                    and (anchor is None or value <= anchor.isoformat())
+                ):
                     event = value
             self._supplement(doc, paragraph, anchor, taken)
         doc.ann.times.sort(key=lambda t: t.start)
@@ -214,9 +243,9 @@ class Times:
             event = anchor.isoformat()
         doc.ann.event_date = event
 
-
-    def _supplement(self, doc: Document, paragraph: Any, anchor: date | None,
-                    taken: list[tuple[int, int]]) -> None:
+    def _supplement(
+        self, doc: Document, paragraph: Any, anchor: date | None, taken: list[tuple[int, int]]
+    ) -> None:
         """Expressions the statistical model missed: "three years ago", "a 2023 report"."""
         sdoc = paragraph.doc
         text = sdoc.text
@@ -224,9 +253,12 @@ class Times:
         for pattern in (_AGO, _RELATIVE_PERIOD, _RELATIVE_DAY):
             found += [m.span() for m in pattern.finditer(text)]
         for token in sdoc:
-            if (len(token.text) == 4 and _YEAR.fullmatch(token.text) and token.ent_type_ not in
-                    ("MONEY", "PERCENT", "QUANTITY") and not
-                    (token.i + 1 < len(sdoc) and sdoc[token.i + 1].tag_ == "NNS")):
+            if (
+                len(token.text) == 4
+                and _YEAR.fullmatch(token.text)
+                and token.ent_type_ not in ("MONEY", "PERCENT", "QUANTITY")
+                and not (token.i + 1 < len(sdoc) and sdoc[token.i + 1].tag_ == "NNS")
+            ):
                 found.append((token.idx, token.idx + 4))
         for s_char, e_char in sorted(found):
             start, end = paragraph.span(s_char, e_char)
@@ -237,7 +269,8 @@ class Times:
                 continue
             taken.append((start, end))
             doc.ann.times.append(
-                TimeExpression(start, end, text[s_char:e_char], value, granularity, relative))
+                TimeExpression(start, end, text[s_char:e_char], value, granularity, relative)
+            )
 
 
 @register("times")

@@ -39,13 +39,18 @@ class ResolveReport:
     seconds: float = 0.0
 
     def summary(self) -> str:
-        return (f"{self.mentions} mention(s) in {self.articles} article(s) resolved to "
-                f"{self.entities} entit(ies) in {self.seconds:.1f}s")
+        return (
+            f"{self.mentions} mention(s) in {self.articles} article(s) resolved to "
+            f"{self.entities} entit(ies) in {self.seconds:.1f}s"
+        )
 
 
 def _entity_row(e: Entity) -> dict[str, Any]:
     return {
-        "id": e.id, "name": e.name, "type": e.type, "country": e.country,
+        "id": e.id,
+        "name": e.name,
+        "type": e.type,
+        "country": e.country,
         "mentions": len(e.mentions),
         "aliases": [a for a, _ in e.aliases.most_common()],
         "alias_counts": {o: dict(c.most_common()) for o, c in sorted(e.alias_counts.items())},
@@ -64,8 +69,10 @@ def resolve_store(store: Store, rules: Rules | None = None) -> ResolveReport:
         if ann is None:
             continue
         articles += 1
-        refs += [MentionRef(article.id, i, m.text, m.label, article.outlet, m.role)
-                 for i, m in enumerate(ann.mentions)]
+        refs += [
+            MentionRef(article.id, i, m.text, m.label, article.outlet, m.role)
+            for i, m in enumerate(ann.mentions)
+        ]
     result = resolve(refs, rules)
     with store.transaction():
         store.replace_entities(

@@ -16,13 +16,46 @@ from anyascii import anyascii
 _NON_WORD = re.compile(r"[^a-z0-9 ]+")
 _SPACES = re.compile(r"\s+")
 #: Spelling variants of one sound across transliteration schemes, folded to one.
-_DIGRAPHS = (("sch", "sh"), ("shch", "sh"), ("kh", "h"), ("zh", "z"), ("ts", "c"), ("tz", "c"),
-             ("ck", "k"), ("ph", "f"), ("w", "v"), ("x", "ks"), ("q", "k"), ("dzh", "j"),
-             ("j", "y"))
+_DIGRAPHS = (
+    ("sch", "sh"),
+    ("shch", "sh"),
+    ("kh", "h"),
+    ("zh", "z"),
+    ("ts", "c"),
+    ("tz", "c"),
+    ("ck", "k"),
+    ("ph", "f"),
+    ("w", "v"),
+    ("x", "ks"),
+    ("q", "k"),
+    ("dzh", "j"),
+    ("j", "y"),
+)
 _VOWELS = re.compile(r"[aeiouy]")
 _DOUBLE = re.compile(r"(.)\1+")
-PARTICLES = frozenset({"von", "van", "der", "den", "de", "del", "della", "la", "le", "du",
-                       "da", "dos", "bin", "ibn", "al", "el", "ter", "zu", "di"})
+PARTICLES = frozenset(
+    {
+        "von",
+        "van",
+        "der",
+        "den",
+        "de",
+        "del",
+        "della",
+        "la",
+        "le",
+        "du",
+        "da",
+        "dos",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+        "ter",
+        "zu",
+        "di",
+    }
+)
 SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 

@@ -106,7 +106,6 @@ def resolve(mentions: Iterable[MentionRef], rules: Rules | None = None) -> Resol
     refs = sorted(set(mentions), key=lambda m: (m.article_id, m.index))
     rules = rules or Rules()
     # Nodes are distinct (type, surface) per article for people, per surface otherwise.
-    keys: list[tuple[str, str]] = []  # (type, key) of each mention's node
     node_of: dict[tuple[str, str], int] = {}
     reason: dict[int, tuple[str, float]] = {}
     node_surface: dict[int, Counter] = defaultdict(Counter)
@@ -119,8 +118,9 @@ def resolve(mentions: Iterable[MentionRef], rules: Rules | None = None) -> Resol
     current_label = [""]
     uf = _UnionFind()
 
-    def node(kind: str, key: str, surface: str, why: str, confidence: float,
-             country: str | None = None) -> int:
+    def node(
+        kind: str, key: str, surface: str, why: str, confidence: float, country: str | None = None
+    ) -> int:
         ident = (kind, key)
         if ident not in node_of:
             node_of[ident] = len(node_of)
@@ -137,10 +137,17 @@ def resolve(mentions: Iterable[MentionRef], rules: Rules | None = None) -> Resol
     for m in refs:
         label = m.label
         current_label[0] = _type_of(label)
-        place = gazetteer.lookup(m.text) if label in PLACE_LABELS or (
-            label == "PERSON" and len(m.text.split()) == 1) else None
-        if label == "PERSON" and place is not None and place.population < 100_000 \
-                and place.kind == "city":
+        place = (
+            gazetteer.lookup(m.text)
+            if label in PLACE_LABELS or (label == "PERSON" and len(m.text.split()) == 1)
+            else None
+        )
+        if (
+            label == "PERSON"
+            and place is not None
+            and place.population < 100_000
+            and place.kind == "city"
+        ):
             place = None  # a small town's name is more often a surname
         if label == "PERSON" and place is None:
             people_by_article[m.article_id].append(m)
@@ -190,12 +197,21 @@ def resolve(mentions: Iterable[MentionRef], rules: Rules | None = None) -> Resol
                 key = f"{skeleton(given.split()[0])}|{surname}"
                 n = node("PERSON", f"{article_id}|{key}", m.text, "exact", 1.0)
             else:
-                by_surname = {name_parts(f.text) for f in full
-                              if skeleton(name_parts(f.text)[1]) == skeleton(surname)}
-                by_given = {name_parts(f.text) for f in full
-                            if skeleton(name_parts(f.text)[0].split()[0]) == skeleton(surname)}
-                target = by_surname if len(by_surname) == 1 else (
-                    by_given if not by_surname and len(by_given) == 1 else set())
+                by_surname = {
+                    name_parts(f.text)
+                    for f in full
+                    if skeleton(name_parts(f.text)[1]) == skeleton(surname)
+                }
+                by_given = {
+                    name_parts(f.text)
+                    for f in full
+                    if skeleton(name_parts(f.text)[0].split()[0]) == skeleton(surname)
+                }
+                target = (
+                    by_surname
+                    if len(by_surname) == 1
+                    else (by_given if not by_surname and len(by_given) == 1 else set())
+                )
                 if target:
                     g, s = next(iter(target))
                     key = f"{skeleton(g.split()[0])}|{s}"
@@ -215,12 +231,15 @@ def resolve(mentions: Iterable[MentionRef], rules: Rules | None = None) -> Resol
     for members in blocks.values():
         full = [(n, g, s) for n, g, s in members if g != "?"]
         for i, (a, ga, sa) in enumerate(full):
-            for b, gb, sb in full[i + 1:]:
+            for b, gb, sb in full[i + 1 :]:
                 if ga == gb or (len(ga) <= 1 or len(gb) <= 1) and ga[:1] == gb[:1]:
                     pass
                 elif not given_compatible(ga, gb):
                     continue
-                if sa != sb and JaroWinkler.similarity(translit(sa), translit(sb)) < SURNAME_SIMILARITY:
+                if (
+                    sa != sb
+                    and JaroWinkler.similarity(translit(sa), translit(sb)) < SURNAME_SIMILARITY
+                ):
                     continue
                 if _allowed(uf, a, b, node_surface, forbidden):
                     uf.union(a, b)
@@ -228,8 +247,12 @@ def resolve(mentions: Iterable[MentionRef], rules: Rules | None = None) -> Resol
         shorts = [(n, s) for n, g, s in members if g == "?"]
         groups = {uf.find(n) for n, _, _ in full}
         for n, s in shorts:
-            matching = {uf.find(f) for f, _, sf in full
-                        if sf == s or JaroWinkler.similarity(translit(sf), translit(s)) >= SURNAME_SIMILARITY}
+            matching = {
+                uf.find(f)
+                for f, _, sf in full
+                if sf == s
+                or JaroWinkler.similarity(translit(sf), translit(s)) >= SURNAME_SIMILARITY
+            }
             if len(matching) == 1 and len(groups) >= 1:
                 target = next(iter(matching))
                 if _allowed(uf, n, target, node_surface, forbidden):
@@ -249,9 +272,10 @@ def resolve(mentions: Iterable[MentionRef], rules: Rules | None = None) -> Resol
         if kind == "NAME" and ":" not in key and node_labels[n]["PLACE"]:
             unknown_places[" ".join(skeleton(w) for w in key.split())].append((n, key))
     for members in unknown_places.values():
-        for (a, ka), (b, kb) in zip(members, members[1:]):
-            if JaroWinkler.similarity(translit(ka), translit(kb)) >= SURNAME_SIMILARITY and \
-                    _allowed(uf, a, b, node_surface, forbidden):
+        for (a, ka), (b, kb) in zip(members, members[1:], strict=False):
+            if JaroWinkler.similarity(
+                translit(ka), translit(kb)
+            ) >= SURNAME_SIMILARITY and _allowed(uf, a, b, node_surface, forbidden):
                 uf.union(a, b)
                 reason[max(a, b)] = ("transliteration", 0.85)
 
@@ -273,14 +297,18 @@ def resolve(mentions: Iterable[MentionRef], rules: Rules | None = None) -> Resol
             continue
         first, word0 = members[0]
         for n, word in members[1:]:
-            if JaroWinkler.similarity(translit(word0), translit(word)) >= SURNAME_SIMILARITY and \
-                    _allowed(uf, first, n, node_surface, forbidden):
+            if JaroWinkler.similarity(
+                translit(word0), translit(word)
+            ) >= SURNAME_SIMILARITY and _allowed(uf, first, n, node_surface, forbidden):
                 uf.union(first, n)
                 reason[n] = ("transliteration", 0.7)
 
     # Organisations: an acronym joins the one name whose initials it spells.
-    orgs = [(n, key) for (kind, key), n in node_of.items()
-            if kind == "NAME" and node_labels[n].most_common(1)[0][0] == "ORG"]
+    orgs = [
+        (n, key)
+        for (kind, key), n in node_of.items()
+        if kind == "NAME" and node_labels[n].most_common(1)[0][0] == "ORG"
+    ]
     initials: dict[str, list[int]] = defaultdict(list)
     for n, key in orgs:
         words = [w for w in key.split() if w not in ("of", "the", "and", "for")]
@@ -305,12 +333,17 @@ def resolve(mentions: Iterable[MentionRef], rules: Rules | None = None) -> Resol
                 uf.union(nodes[0], n)
                 reason[n] = ("user-rule", 1.0)
 
-    return _collect(refs, mention_node, uf, node_surface, node_type, node_labels, node_country,
-                    reason)
+    return _collect(
+        refs, mention_node, uf, node_surface, node_type, node_labels, node_country, reason
+    )
 
 
-def _vote(nodes: list[int], node_type: dict[int, str], node_labels: dict[int, Counter],
-          full_people: set[int]) -> str:
+def _vote(
+    nodes: list[int],
+    node_type: dict[int, str],
+    node_labels: dict[int, Counter],
+    full_people: set[int],
+) -> str:
     """The type of a cluster: a person or known place as such; otherwise by label votes,
     where a place label wins (taggers confuse unknown towns with people and organisations
     far more often than the reverse) and a nationality label loses to any other."""
@@ -335,13 +368,14 @@ def _forbidden_pairs(rules: Rules) -> set[frozenset[str]]:
     for group in rules.split:
         folded = [fold(n) for n in group]
         for i, a in enumerate(folded):
-            for b in folded[i + 1:]:
+            for b in folded[i + 1 :]:
                 pairs.add(frozenset((a, b)))
     return pairs
 
 
-def _allowed(uf: _UnionFind, a: int, b: int, surfaces: dict[int, Counter],
-             forbidden: set[frozenset[str]]) -> bool:
+def _allowed(
+    uf: _UnionFind, a: int, b: int, surfaces: dict[int, Counter], forbidden: set[frozenset[str]]
+) -> bool:
     if not forbidden:
         return True
     ra, rb = uf.find(a), uf.find(b)
@@ -350,10 +384,14 @@ def _allowed(uf: _UnionFind, a: int, b: int, surfaces: dict[int, Counter],
     return not any(frozenset((x, y)) in forbidden for x in names_a for y in names_b)
 
 
-def _collect(refs, mention_node, uf, node_surface, node_type, node_labels, node_country,
-             reason) -> Resolution:  # noqa: ANN001 - internal tables of resolve()
-    full_people = {n for n, surfaces in node_surface.items() if node_type[n] == "PERSON"
-                   and any(name_parts(s)[0] for s in surfaces)}
+def _collect(
+    refs, mention_node, uf, node_surface, node_type, node_labels, node_country, reason
+) -> Resolution:  # noqa: ANN001 - internal tables of resolve()
+    full_people = {
+        n
+        for n, surfaces in node_surface.items()
+        if node_type[n] == "PERSON" and any(name_parts(s)[0] for s in surfaces)
+    }
     clusters: dict[int, list[int]] = defaultdict(list)
     for n in node_surface:
         clusters[uf.find(n)].append(n)
@@ -365,8 +403,9 @@ def _collect(refs, mention_node, uf, node_surface, node_type, node_labels, node_
         kind = _vote(nodes, node_type, node_labels, full_people)
         # The canonical name: the most frequent of the longest forms (full names win).
         longest = max(len(s.split()) for s in surfaces)
-        name = min((s for s in surfaces if len(s.split()) == longest),
-                   key=lambda s: (-surfaces[s], s))
+        name = min(
+            (s for s in surfaces if len(s.split()) == longest), key=lambda s: (-surfaces[s], s)
+        )
         country = next((node_country[n] for n in nodes if node_country[n]), None)
         if kind == "PLACE":
             # A country is named by its most used name, not a nationality word; a city by
@@ -375,7 +414,11 @@ def _collect(refs, mention_node, uf, node_surface, node_type, node_labels, node_
             if names:
                 name = min(names, key=lambda s: (-surfaces[s], s))
             place = gazetteer.lookup(name)
-            if place is not None and place.kind == "city" and not any(c.isdigit() for c in place.name):
+            if (
+                place is not None
+                and place.kind == "city"
+                and not any(c.isdigit() for c in place.name)
+            ):
                 name = place.name
             elif place is not None and not names:
                 name = place.name

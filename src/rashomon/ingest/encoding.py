@@ -36,8 +36,19 @@ _CONTROL = {*range(0, 9), 11, *range(14, 32), 127}
 #: Single-byte code pages of Latin-script languages, among which charset-normalizer's
 #: choice is re-ranked (iso8859_1 is charset-normalizer's name for Latin-1).
 _LATIN_PAGES = (
-    "cp1252", "cp1250", "cp1254", "cp1257", "latin_1", "iso8859_15", "iso8859_2",
-    "iso8859_3", "iso8859_4", "iso8859_9", "iso8859_10", "iso8859_13", "iso8859_14",
+    "cp1252",
+    "cp1250",
+    "cp1254",
+    "cp1257",
+    "latin_1",
+    "iso8859_15",
+    "iso8859_2",
+    "iso8859_3",
+    "iso8859_4",
+    "iso8859_9",
+    "iso8859_10",
+    "iso8859_13",
+    "iso8859_14",
     "iso8859_16",
 )
 #: The accented letters of Latin-script languages written in those code pages.
@@ -169,7 +180,9 @@ def _alphabet_fit(text: str) -> float:
                 counts[ch.lower()] += 1
         elif (
             unicodedata.category(ch) in ("No", "So", "Sm", "Sc", "Sk")
-            and 0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha()
+            and 0 < i < len(text) - 1
+            and text[i - 1].isalpha()
+            and text[i + 1].isalpha()
         ):
             counts["\x00"] += 1
     total = sum(counts.values())

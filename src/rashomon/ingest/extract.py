@@ -25,11 +25,25 @@ from .structure import Paragraph, assemble, classify, clean_line, split_markdown
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
 _TOML_FRONT_MATTER = re.compile(r"\A(?:\ufeff)?\+\+\+[ \t]*\n(.*?)\n\+\+\+[ \t]*(?:\n|\Z)", re.S)
 _META_KEYS = {
-    "title": "title", "headline": "title", "date": "published", "published": "published",
-    "published_at": "published", "pubdate": "published", "author": "author", "authors": "author",
-    "byline": "author", "url": "url", "link": "url", "canonical": "url", "outlet": "outlet",
-    "source": "outlet", "publisher": "outlet", "site": "site_name", "site_name": "site_name",
-    "language": "language", "lang": "language",
+    "title": "title",
+    "headline": "title",
+    "date": "published",
+    "published": "published",
+    "published_at": "published",
+    "pubdate": "published",
+    "author": "author",
+    "authors": "author",
+    "byline": "author",
+    "url": "url",
+    "link": "url",
+    "canonical": "url",
+    "outlet": "outlet",
+    "source": "outlet",
+    "publisher": "outlet",
+    "site": "site_name",
+    "site_name": "site_name",
+    "language": "language",
+    "lang": "language",
 }
 
 
@@ -60,7 +74,9 @@ def extract(record: RawRecord, options: ExtractOptions) -> Extracted | Skip:
         return Skip(record.path, "document nested too deeply to parse", record.locator)
     except Exception as exc:  # noqa: BLE001 - one bad document must never stop a batch
         return Skip(
-            record.path, f"could not extract text ({type(exc).__name__})", record.locator,
+            record.path,
+            f"could not extract text ({type(exc).__name__})",
+            record.locator,
             detail=str(exc)[:500],
         )
 
@@ -238,14 +254,23 @@ def html_page(html: str, url: str | None) -> tuple[list[Paragraph], dict[str, An
     import trafilatura
 
     doc = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=False,
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
         favor_recall=True,
     )
     if doc is None or getattr(doc, "body", None) is None:
         return [], {}
     meta: dict[str, Any] = {}
-    for key, attr in (("title", "title"), ("published", "date"), ("author", "author"),
-                      ("site_name", "sitename"), ("url", "url")):
+    for key, attr in (
+        ("title", "title"),
+        ("published", "date"),
+        ("author", "author"),
+        ("site_name", "sitename"),
+        ("url", "url"),
+    ):
         value = getattr(doc, attr, None)
         if value:
             meta[key] = value
@@ -272,7 +297,8 @@ def html_page(html: str, url: str | None) -> tuple[list[Paragraph], dict[str, An
         elif element.tag == "list":
             paragraphs.extend(
                 Paragraph(clean_line(" ".join(item.itertext())))
-                for item in element if clean_line(" ".join(item.itertext()))
+                for item in element
+                if clean_line(" ".join(item.itertext()))
             )
         else:
             paragraphs.append(Paragraph(text))
@@ -325,8 +351,23 @@ def _figcaptions(html: str, known: set[str]) -> list[str]:
     return out
 
 
-_BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figcaption",
-               "pre", "dd", "dt", "td", "th"}
+_BLOCK_TAGS = {
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "blockquote",
+    "figcaption",
+    "pre",
+    "dd",
+    "dt",
+    "td",
+    "th",
+}
 
 
 def html_fragment_paragraphs(html: str) -> list[Paragraph]:
@@ -346,8 +387,11 @@ def html_fragment_paragraphs(html: str) -> list[Paragraph]:
     has_blocks = any(el.tag in _BLOCK_TAGS for el in root.iter() if isinstance(el.tag, str))
     if not has_blocks:
         for line in re.split(r"(?:<br\s*/?>\s*){2,}|\n\s*\n", html):
-            text = clean_line(lxml.html.fromstring(f"<div>{line}</div>").text_content()) \
-                if line.strip() else ""
+            text = (
+                clean_line(lxml.html.fromstring(f"<div>{line}</div>").text_content())
+                if line.strip()
+                else ""
+            )
             if text:
                 paragraphs.append(Paragraph(text))
         return paragraphs

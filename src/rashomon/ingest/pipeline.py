@@ -9,9 +9,9 @@ and files already ingested unchanged are not even read again.
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..config import Config, load_config
@@ -19,10 +19,9 @@ from ..execution import Executor, SerialExecutor, make_executor
 from ..model import Article, RawRecord, Skip
 from ..store import Store
 from . import dedupe
-from .extract import ExtractOptions, Extracted, extract
+from .extract import Extracted, ExtractOptions, extract
 from .outlets import SOURCES_FILE, OutletRegistry, load_sources, outlet_record
 from .readers import Limits, check_paths, expand, read_file
-
 
 _SETTINGS_FILES = frozenset({SOURCES_FILE, "rashomon.toml"})
 
@@ -133,13 +132,25 @@ def ingest(
             if records >= batch_size:
                 if isinstance(executor, SerialExecutor) and pool_workers != 1:
                     executor = make_executor(pool_workers)  # a big input: worth a pool
-                _store_batch(batch, per_file, executor, options, store, config, report, seen_outlets, registry)
+                _store_batch(
+                    batch,
+                    per_file,
+                    executor,
+                    options,
+                    store,
+                    config,
+                    report,
+                    seen_outlets,
+                    registry,
+                )
                 batch, records = [], 0
                 if progress:
                     report.seconds = time.perf_counter() - started
                     progress(report)
         if batch:
-            _store_batch(batch, per_file, executor, options, store, config, report, seen_outlets, registry)
+            _store_batch(
+                batch, per_file, executor, options, store, config, report, seen_outlets, registry
+            )
     finally:
         executor.close()
     report.seconds = time.perf_counter() - started

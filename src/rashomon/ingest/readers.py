@@ -25,13 +25,25 @@ from ..model import RawRecord, Skip
 Item = RawRecord | Skip
 
 _EXTENSIONS = {
-    ".txt": "text", ".text": "text",
-    ".md": "markdown", ".markdown": "markdown",
-    ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html",
-    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
-    ".csv": "csv", ".tsv": "csv",
-    ".rss": "feed", ".atom": "feed", ".rdf": "feed", ".xml": "feed",
-    ".warc": "warc", ".arc": "warc",
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".shtml": "html",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".rdf": "feed",
+    ".xml": "feed",
+    ".warc": "warc",
+    ".arc": "warc",
 }
 CONTAINERS = frozenset({"jsonl", "csv", "warc"})
 
@@ -176,8 +188,10 @@ def read_file(
     if size == 0:
         yield Skip(spath, "empty file")
         return
-    bound = limits.container if fmt in CONTAINERS else (
-        limits.document if fmt in ("json", "feed") else limits.file
+    bound = (
+        limits.container
+        if fmt in CONTAINERS
+        else (limits.document if fmt in ("json", "feed") else limits.file)
     )
     if size > bound:
         yield Skip(
@@ -450,30 +464,41 @@ def _read_warc(path: Path, root: str | None, limits: Limits) -> Iterator[Item]:
                 while raw.read(65536):
                     pass
                 if getattr(raw, "limit", 0) > 0:
-                    yield Skip(spath, f"WARC is truncated inside record {number} "
-                               f"({raw.limit} byte(s) missing); the records before it were read",
-                               locator)
+                    yield Skip(
+                        spath,
+                        f"WARC is truncated inside record {number} "
+                        f"({raw.limit} byte(s) missing); the records before it were read",
+                        locator,
+                    )
                     return
                 if item is not None:
                     found += 1
                     yield item
             end = archive.offset
     except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on damaged archives
-        yield Skip(spath, f"WARC is truncated or malformed after record {number}: {_short(exc)}",
-                   f"record {number + 1}")
+        yield Skip(
+            spath,
+            f"WARC is truncated or malformed after record {number}: {_short(exc)}",
+            f"record {number + 1}",
+        )
         return
     if end < size:
         # warcio stops silently at a gzip member or record it cannot parse.
-        yield Skip(spath, f"WARC is truncated or malformed after record {number}: "
-                   f"the last {size - end} byte(s) could not be read", f"record {number + 1}")
+        yield Skip(
+            spath,
+            f"WARC is truncated or malformed after record {number}: "
+            f"the last {size - end} byte(s) could not be read",
+            f"record {number + 1}",
+        )
     elif number == 0:
         yield Skip(spath, "WARC holds no records")
     elif not found:
         yield Skip(spath, f"WARC holds no successful HTML or text responses ({number} record(s))")
 
 
-def _warc_item(record: Any, spath: str, locator: str, root: str | None,
-               limits: Limits) -> Item | None:
+def _warc_item(
+    record: Any, spath: str, locator: str, root: str | None, limits: Limits
+) -> Item | None:
     """The raw record or skip for one WARC record; None for records that are not articles
     (requests, metadata, redirects, images...)."""
     if record.rec_type is None:

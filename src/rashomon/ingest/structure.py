@@ -51,8 +51,10 @@ _SOURCE_LINE = re.compile(r"^\W{0,3}sources?\s*:\s*\S.{0,120}$", re.IGNORECASE)
 _BYLINE = re.compile(
     r"^(?i:by)\s+[A-Z][\w.'\-]+(?:[ ,]+(?:and\s+)?[A-Z][\w.'\-]+){0,6}\s*(?:[|,\u2013\u2014\-]\s*.{0,50})?$"
 )
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
 #: A line that is only a date and time ("April 14, 2026 11:30 GMT", "Updated: 2026-04-14").
 _DATELINE = re.compile(
@@ -186,7 +188,7 @@ def heading_like(text: str) -> bool:
         return False
     if text.endswith(_TERMINAL) or not text[0].isupper():
         return False
-    return not text.startswith(("\"", "'", "\u201c", "\u2018", "-", "\u2014"))
+    return not text.startswith(('"', "'", "\u201c", "\u2018", "-", "\u2014"))
 
 
 def _boilerplate_rule(text: str) -> str | None:
@@ -210,7 +212,7 @@ def _boilerplate_rule(text: str) -> str | None:
 
 
 def _caption_rule(text: str, index: int) -> str | None:
-    if text.endswith((".", "!", "?", "\"", "\u201d")) and not _CAPTION_CREDIT.search(text):
+    if text.endswith((".", "!", "?", '"', "\u201d")) and not _CAPTION_CREDIT.search(text):
         return None
     if _CAPTION_POSITION.search(text):
         return "caption:position"

@@ -146,8 +146,13 @@ class SQLiteStore:
                          ratings = CASE WHEN excluded.ratings = '{}' THEN outlets.ratings
                                         ELSE excluded.ratings END""",
                     (
-                        o.id, o.name, json.dumps(o.domains), json.dumps(o.aliases), o.country,
-                        o.language, o.owner,
+                        o.id,
+                        o.name,
+                        json.dumps(o.domains),
+                        json.dumps(o.aliases),
+                        o.country,
+                        o.language,
+                        o.owner,
                         None if o.state_affiliated is None else int(o.state_affiliated),
                         json.dumps(o.ratings, sort_keys=True),
                     ),
@@ -160,9 +165,15 @@ class SQLiteStore:
         ).fetchall()
         return [
             Outlet(
-                id=r[0], name=r[1], domains=json.loads(r[2]), aliases=json.loads(r[3]),
-                country=r[4], language=r[5], owner=r[6],
-                state_affiliated=None if r[7] is None else bool(r[7]), ratings=json.loads(r[8]),
+                id=r[0],
+                name=r[1],
+                domains=json.loads(r[2]),
+                aliases=json.loads(r[3]),
+                country=r[4],
+                language=r[5],
+                owner=r[6],
+                state_affiliated=None if r[7] is None else bool(r[7]),
+                ratings=json.loads(r[8]),
             )
             for r in rows
         ]
@@ -178,11 +189,26 @@ class SQLiteStore:
                  duplicate_of, duplicate_kind, duplicate_score, meta, signature, ingested_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
-                a.id, a.outlet, a.title, a.published, a.author, a.url, a.site_name, a.language,
-                a.language_score, a.path, a.locator, a.text, _blocks_json(a.blocks),
-                a.content_hash, a.duplicate_of, a.duplicate_kind, a.duplicate_score,
+                a.id,
+                a.outlet,
+                a.title,
+                a.published,
+                a.author,
+                a.url,
+                a.site_name,
+                a.language,
+                a.language_score,
+                a.path,
+                a.locator,
+                a.text,
+                _blocks_json(a.blocks),
+                a.content_hash,
+                a.duplicate_of,
+                a.duplicate_kind,
+                a.duplicate_score,
                 json.dumps(a.meta, sort_keys=True, ensure_ascii=False),
-                signature.astype("<u4").tobytes(), _now(),
+                signature.astype("<u4").tobytes(),
+                _now(),
             ),
         )
         inserted = cur.rowcount == 1
@@ -268,8 +294,9 @@ class SQLiteStore:
         clauses: list[str] = []
         params: list[Any] = []
         if q.outlet:
-            clauses.append("(outlet = ? COLLATE NOCASE OR outlet IN "
-                           "(SELECT name FROM outlets WHERE id = ?))")
+            clauses.append(
+                "(outlet = ? COLLATE NOCASE OR outlet IN (SELECT name FROM outlets WHERE id = ?))"
+            )
             params.extend((q.outlet, q.outlet))
         if q.language:
             clauses.append("language = ?")
@@ -286,7 +313,9 @@ class SQLiteStore:
 
     def articles(self, query: ArticleQuery = ArticleQuery()) -> Iterator[Article]:
         where, params = self._where(query)
-        sql = f"SELECT {self._COLUMNS} FROM articles{where} ORDER BY published IS NULL, published, id"
+        sql = (
+            f"SELECT {self._COLUMNS} FROM articles{where} ORDER BY published IS NULL, published, id"
+        )
         if query.limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [query.limit, query.offset]
@@ -299,7 +328,9 @@ class SQLiteStore:
 
     def get_article(self, ref: str) -> Article:
         """By id, or by a unique id prefix of at least 4 characters."""
-        row = self.conn.execute(f"SELECT {self._COLUMNS} FROM articles WHERE id = ?", (ref,)).fetchone()
+        row = self.conn.execute(
+            f"SELECT {self._COLUMNS} FROM articles WHERE id = ?", (ref,)
+        ).fetchone()
         if row is None and len(ref) >= 4:
             rows = self.conn.execute(
                 f"SELECT {self._COLUMNS} FROM articles WHERE id LIKE ? || '%' LIMIT 2",
@@ -348,8 +379,9 @@ class SQLiteStore:
             found: list[str] = []
             for chunk in _chunks(ids, 500):
                 marks = ",".join("?" * len(chunk))
-                found += [r[0] for r in self.conn.execute(
-                    f"{sql} AND a.id IN ({marks})", params + chunk)]
+                found += [
+                    r[0] for r in self.conn.execute(f"{sql} AND a.id IN ({marks})", params + chunk)
+                ]
             return sorted(found)
         return [r[0] for r in self.conn.execute(sql + " ORDER BY a.id", params)]
 
@@ -357,29 +389,45 @@ class SQLiteStore:
         out: list[Article] = []
         for chunk in _chunks(ids, 500):
             marks = ",".join("?" * len(chunk))
-            out += [_article(r) for r in self.conn.execute(
-                f"SELECT {self._COLUMNS} FROM articles WHERE id IN ({marks}) ORDER BY id", chunk)]
+            out += [
+                _article(r)
+                for r in self.conn.execute(
+                    f"SELECT {self._COLUMNS} FROM articles WHERE id IN ({marks}) ORDER BY id", chunk
+                )
+            ]
         return out
 
     # -- entities -----------------------------------------------------------------------
 
-    def replace_entities(self, entities: list[dict[str, Any]],
-                         assignment: list[tuple[str, int, str, str, float]]) -> None:
+    def replace_entities(
+        self, entities: list[dict[str, Any]], assignment: list[tuple[str, int, str, str, float]]
+    ) -> None:
         """Store a resolution, replacing the previous one (call inside a transaction)."""
         self.conn.execute("DELETE FROM entities")
         self.conn.execute("DELETE FROM entity_mentions")
         self.conn.executemany(
             "INSERT INTO entities (id, name, type, country, mentions, data) VALUES (?, ?, ?, ?, ?, ?)",
-            [(e["id"], e["name"], e["type"], e.get("country"), e["mentions"],
-              json.dumps(e, ensure_ascii=False, sort_keys=True)) for e in entities],
+            [
+                (
+                    e["id"],
+                    e["name"],
+                    e["type"],
+                    e.get("country"),
+                    e["mentions"],
+                    json.dumps(e, ensure_ascii=False, sort_keys=True),
+                )
+                for e in entities
+            ],
         )
         self.conn.executemany(
             "INSERT INTO entity_mentions (article_id, mention, entity_id, why, confidence) "
-            "VALUES (?, ?, ?, ?, ?)", assignment,
+            "VALUES (?, ?, ?, ?, ?)",
+            assignment,
         )
 
-    def entities(self, type_: str | None = None, limit: int | None = None,
-                 offset: int = 0) -> list[dict[str, Any]]:
+    def entities(
+        self, type_: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[dict[str, Any]]:
         sql = "SELECT data FROM entities"
         params: list[Any] = []
         if type_:
@@ -395,21 +443,31 @@ class SQLiteStore:
         """By id, name or alias (case-insensitive), else by the words of an alias."""
         from ..entities.keys import fold, skeleton
 
-        rows = [json.loads(r[0]) for r in self.conn.execute(
-            "SELECT data FROM entities ORDER BY mentions DESC, name")]
+        rows = [
+            json.loads(r[0])
+            for r in self.conn.execute("SELECT data FROM entities ORDER BY mentions DESC, name")
+        ]
         want = fold(name)
-        exact = [e for e in rows if e["id"] == name or
-                 any(fold(a) == want for a in [e["name"], *e["aliases"]])]
+        exact = [
+            e
+            for e in rows
+            if e["id"] == name or any(fold(a) == want for a in [e["name"], *e["aliases"]])
+        ]
         if exact:
             return exact
         words = {skeleton(w) for w in want.split()}
-        return [e for e in rows if any(words <= {skeleton(w) for w in fold(a).split()}
-                                       for a in e["aliases"])]
+        return [
+            e
+            for e in rows
+            if any(words <= {skeleton(w) for w in fold(a).split()} for a in e["aliases"])
+        ]
 
     def entity_mentions(self, entity_id: str) -> list[tuple[str, int, str, float]]:
         rows = self.conn.execute(
             "SELECT article_id, mention, why, confidence FROM entity_mentions "
-            "WHERE entity_id = ? ORDER BY article_id, mention", (entity_id,))
+            "WHERE entity_id = ? ORDER BY article_id, mention",
+            (entity_id,),
+        )
         return [(r[0], r[1], r[2], r[3]) for r in rows]
 
     # -- inputs and skips ---------------------------------------------------------------
@@ -455,10 +513,24 @@ def _blocks_json(blocks: list[Block]) -> str:
 def _article(row: tuple[Any, ...]) -> Article:
     blocks = [Block(s, e, k, w) for s, e, k, w in json.loads(row[12])]
     return Article(
-        id=row[0], outlet=row[1], title=row[2], published=row[3], author=row[4], url=row[5],
-        site_name=row[6], language=row[7], language_score=row[8], path=row[9], locator=row[10],
-        text=row[11], blocks=blocks, content_hash=row[13], duplicate_of=row[14],
-        duplicate_kind=row[15], duplicate_score=row[16], meta=json.loads(row[17]),
+        id=row[0],
+        outlet=row[1],
+        title=row[2],
+        published=row[3],
+        author=row[4],
+        url=row[5],
+        site_name=row[6],
+        language=row[7],
+        language_score=row[8],
+        path=row[9],
+        locator=row[10],
+        text=row[11],
+        blocks=blocks,
+        content_hash=row[13],
+        duplicate_of=row[14],
+        duplicate_kind=row[15],
+        duplicate_score=row[16],
+        meta=json.loads(row[17]),
     )
 
 

@@ -139,7 +139,7 @@ def _keep(cand: _Cand, p: _Parsed) -> bool:
 #: Words before "one day", "one year" that make it a duration rather than an idiom.
 _DURATION_BEFORE = {"for", "in", "within", "after", "over", "than", "about", "around",
                     "nearly", "almost", "only", "just", "lasting", "by", "past", "under",
-                    "least", "to", "of", "took", "take", "takes", "lasted", "spent", "than"}
+                    "least", "to", "of", "took", "take", "takes", "lasted", "spent"}
 _NOT_BEFORE_ONE = {"the", "each", "this", "that", "any", "every", "no", "which", "same",
                    "another", "only", "one", "last", "little", "big", "new", "next", "right",
                    "wrong", "a", "someone", "anyone", "everyone"}
