@@ -134,3 +134,25 @@ def test_entities_type_is_voted_over_inconsistent_tagger_labels() -> None:
     result = resolve(refs)
     types = {e.name: e.type for e in result.entities.values()}
     assert types == {"Dolvitsa": "PLACE", "Selvenergo": "ORG"}
+
+
+def test_entities_distinct_people_get_distinct_ids_and_short_names_do_not_collide() -> None:
+    refs = [MentionRef("a", 0, "Irina Benedek", "PERSON"), MentionRef("a", 1, "Benedek", "PERSON"),
+            MentionRef("b", 0, "Xenia Benedek", "PERSON"), MentionRef("b", 1, "Benedek", "PERSON")]
+    result = resolve(refs)
+    assert result.assignment[("a", 1)][0] == result.assignment[("a", 0)][0]
+    assert result.assignment[("a", 0)][0] != result.assignment[("b", 0)][0]
+    assert len(result.entities) == 2
+    # Anna, Jan and Ian share a consonant skeleton but are different names.
+    g = _groups([MentionRef(x, 0, f"{n} Novak", "PERSON") for x, n in (("a", "Anna"), ("b", "Jan"),
+                                                                        ("c", "Ian"))])
+    assert len(set(g.values())) == 3
+
+
+def test_entities_resolution_cost_grows_with_variants_not_articles() -> None:
+    # 3,000 articles naming the same two people: one comparison per spelling, not per pair
+    # of articles (this would take minutes if it compared all pairs).
+    refs = [MentionRef(f"a{i}", j, name, "PERSON") for i in range(3000)
+            for j, name in enumerate(("Volodymyr Zelenskyy", "Zelensky", "Vladimir Putin"))]
+    result = resolve(refs)
+    assert len(result.entities) == 2

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
+_POSSESSIVE = re.compile(r"['\u2019]s\b")
 _NON_WORD = re.compile(r"[^a-z0-9 ]+")
 _SPACES = re.compile(r"\s+")
 #: Spelling variants of one sound across transliteration schemes, folded to one.
@@ -62,7 +63,9 @@ SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 @lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """ASCII, lower case, no punctuation or apostrophes, single spaces."""
-    ascii_text = anyascii(text).lower().replace("'", "").replace("\u2019", "")
+    # A possessive is not part of a name: "Lohan's" is "Lohan".
+    ascii_text = _POSSESSIVE.sub("", anyascii(text).lower())
+    ascii_text = ascii_text.replace("'", "")
     ascii_text = ascii_text.replace("-", " ")
     return _SPACES.sub(" ", _NON_WORD.sub(" ", ascii_text)).strip()
 
@@ -102,10 +105,15 @@ def surname_key(text: str) -> str:
 
 
 def given_compatible(a: str, b: str) -> bool:
-    """Given names that can be one person's: equal skeletons, or an initial of the other."""
+    """Given names that can be one person's: an initial of the other, equal skeletons
+    (Volodymyr, Vladimir), or for short names too few consonants to tell (Anna, Jan,
+    Ian share the skeleton "n") near-equal spellings."""
     if not a or not b:
         return True
     first_a, first_b = a.split()[0], b.split()[0]
     if len(first_a) == 1 or len(first_b) == 1:
         return first_a[0] == first_b[0]
-    return skeleton(first_a) == skeleton(first_b)
+    ska, skb = skeleton(first_a), skeleton(first_b)
+    if len(ska) < 3 or len(skb) < 3:
+        return translit(first_a) == translit(first_b)
+    return ska == skb

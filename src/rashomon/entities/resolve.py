@@ -194,7 +194,7 @@ def resolve(mentions: Iterable[MentionRef], rules: Rules | None = None) -> Resol
                 continue
             given, surname = name_parts(m.text)
             if given:
-                key = f"{skeleton(given.split()[0])}|{surname}"
+                key = f"{translit(given.split()[0])}|{surname}"
                 n = node("PERSON", f"{article_id}|{key}", m.text, "exact", 1.0)
             else:
                 by_surname = {
@@ -214,7 +214,7 @@ def resolve(mentions: Iterable[MentionRef], rules: Rules | None = None) -> Resol
                 )
                 if target:
                     g, s = next(iter(target))
-                    key = f"{skeleton(g.split()[0])}|{s}"
+                    key = f"{translit(g.split()[0])}|{s}"
                     n = node("PERSON", f"{article_id}|{key}", m.text, "same-article", 0.95)
                 else:
                     n = node("PERSON", f"{article_id}|?|{surname}", m.text, "exact", 1.0)
@@ -228,42 +228,46 @@ def resolve(mentions: Iterable[MentionRef], rules: Rules | None = None) -> Resol
         _, given_key, surname = key.split("|", 2)
         blocks[skeleton(surname.split()[-1])].append((n, given_key, surname))
     forbidden = _forbidden_pairs(rules)
+
+    def similar_surnames(a: str, b: str) -> bool:
+        return a == b or JaroWinkler.similarity(translit(a), translit(b)) >= SURNAME_SIMILARITY
+
     for members in blocks.values():
-        full = [(n, g, s) for n, g, s in members if g != "?"]
-        for i, (a, ga, sa) in enumerate(full):
-            for b, gb, sb in full[i + 1 :]:
-                if ga == gb or (len(ga) <= 1 or len(gb) <= 1) and ga[:1] == gb[:1]:
-                    pass
-                elif not given_compatible(ga, gb):
+        # The same full name in many articles is one variant: compare distinct variants
+        # only, so a popular surname costs its number of spellings, not of articles.
+        variants: dict[tuple[str, str], list[int]] = defaultdict(list)
+        shorts: dict[str, list[int]] = defaultdict(list)
+        for n, g, s_ in members:
+            (shorts[s_] if g == "?" else variants[(g, s_)]).append(n)
+        for nodes in variants.values():
+            for n in nodes[1:]:
+                if _allowed(uf, nodes[0], n, node_surface, forbidden):
+                    uf.union(nodes[0], n)
+        keys = sorted(variants)
+        for i, (ga, sa) in enumerate(keys):
+            for gb, sb in keys[i + 1 :]:
+                if not (given_compatible(ga, gb) and similar_surnames(sa, sb)):
                     continue
-                if (
-                    sa != sb
-                    and JaroWinkler.similarity(translit(sa), translit(sb)) < SURNAME_SIMILARITY
-                ):
-                    continue
+                a, b = variants[(ga, sa)][0], variants[(gb, sb)][0]
                 if _allowed(uf, a, b, node_surface, forbidden):
                     uf.union(a, b)
                     reason[max(a, b)] = ("transliteration" if sa != sb else "exact", 0.9)
-        shorts = [(n, s) for n, g, s in members if g == "?"]
-        groups = {uf.find(n) for n, _, _ in full}
-        for n, s in shorts:
-            matching = {
-                uf.find(f)
-                for f, _, sf in full
-                if sf == s
-                or JaroWinkler.similarity(translit(sf), translit(s)) >= SURNAME_SIMILARITY
-            }
-            if len(matching) == 1 and len(groups) >= 1:
+        for surname, nodes in sorted(shorts.items()):
+            matching = {uf.find(variants[k][0]) for k in keys if similar_surnames(k[1], surname)}
+            if len(matching) == 1:
                 target = next(iter(matching))
-                if _allowed(uf, n, target, node_surface, forbidden):
-                    uf.union(n, target)
-                    reason[n] = ("surname-unique", 0.75)
-        # Bare surnames with no full name anywhere: one node per spelling family.
-        loose = [n for n, _ in shorts if uf.find(n) == n and not full]
-        for n in loose[1:]:
-            if _allowed(uf, loose[0], n, node_surface, forbidden):
-                uf.union(loose[0], n)
-                reason[n] = ("transliteration", 0.7)
+                for n in nodes:
+                    if _allowed(uf, n, target, node_surface, forbidden):
+                        uf.union(n, target)
+                        reason[n] = ("surname-unique", 0.75)
+            elif not keys:
+                # Bare surnames with no full name anywhere: one entity per spelling family.
+                for n in nodes:
+                    first = shorts[min(shorts)][0]
+                    if _allowed(uf, first, n, node_surface, forbidden):
+                        uf.union(first, n)
+                        if n != first:
+                            reason[n] = ("transliteration", 0.7)
 
     # Places the gazetteer does not know: spelling variants of one name (Dolvitsa,
     # Dolvica) share a skeleton and are near-identical strings.
@@ -315,7 +319,7 @@ def resolve(mentions: Iterable[MentionRef], rules: Rules | None = None) -> Resol
         if len(words) >= 2:
             initials["".join(w[0] for w in words)].append(n)
     for n, key in orgs:
-        if " " not in key and key in initials and len(initials[key]) == 1:
+        if " " not in key and key in initials and len({uf.find(x) for x in initials[key]}) == 1:
             target = initials[key][0]
             if _allowed(uf, n, target, node_surface, forbidden):
                 uf.union(n, target)
@@ -422,9 +426,22 @@ def _collect(
                 name = place.name
             elif place is not None and not names:
                 name = place.name
-        key = f"{kind}|{min(fold(s) for s in surfaces)}"
+        key = f"{kind}|{min(fold(s) for s in surfaces if len(s.split()) == longest)}"
         ident = "e" + hashlib.blake2b(key.encode(), digest_size=6).hexdigest()
         entity_of[root] = Entity(ident, name, kind, country)
+    # Two clusters can share a name key (two unrelated bare surnames "Benedek"): the
+    # one whose first mention comes first keeps the plain id, the others get a suffix.
+    first_mention = {root: min((m.article_id, m.index) for m in refs
+                               if uf.find(mention_node[(m.article_id, m.index)]) == root)
+                     for root in entity_of} if len({e.id for e in entity_of.values()}) < len(
+                         entity_of) else {}
+    if first_mention:
+        seen: Counter = Counter()
+        for root in sorted(entity_of, key=lambda r: first_mention[r]):
+            entity = entity_of[root]
+            seen[entity.id] += 1
+            if seen[entity.id] > 1:
+                entity.id = f"{entity.id}-{seen[entity.id]}"
     assignment: dict[tuple[str, int], tuple[str, str, float]] = {}
     for m in refs:
         n = mention_node[(m.article_id, m.index)]

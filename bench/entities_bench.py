@@ -1,0 +1,1090 @@
+"""Cross-document entity resolution: ECB+ and MEANTIME coreference, and scaling.
+
+``python -m bench entities [--parts ecb,meantime,scale] [--sizes 10000,30000,100000]``
+
+1. **ECB+** (Cybulska & Vossen 2014; ``../shared/bench-data/ecbplus``), gold entity mentions,
+   train topics (1-35 less dev, for development) and dev topics (2 5 12 18 21 23 34 35).
+2. **MEANTIME** (Minard et al. 2016; ``../shared/bench-data/meantime``): English, Spanish,
+   Italian and Dutch separately, and English paired with each translation.
+3. **Scaling**: named mentions synthesised from the benchmark generator's world
+   (:class:`bench.generate.World`), resolved in a child process per size.
+
+Scoring (:mod:`bench.coref_metrics`): MUC, B-cubed, CEAF-e and CoNLL F1 as in the reference
+scorer, singletons included (Barhom et al. 2019's convention; the figures without
+singletons, Cattan et al. 2021, are reported beside). Chains are evaluated per topic: no
+system ever links mentions of two topics, and the per-topic chains of all topics are
+scored together, as one key and one response file (micro average).
+
+Systems, each run on the same mentions in the same run:
+
+* ``head lemma (baseline)``: mentions of a topic with the same head lemma corefer (the
+  same-head-word baseline). The head is the root of the mention's span in spaCy's parse of
+  the gold sentence (a leading preposition passes to its object: ECB+ spans include "at",
+  "in"); ``head lemma, last token`` takes the span's last token instead.
+* ``resolver + head rule`` (the combination asked for): mentions whose head is a name (a
+  proper noun, or inside a spaCy named entity; never a time) go to
+  :func:`rashomon.entities.resolve.resolve`, one call per topic, each document an article.
+  The ``MentionRef`` text is the name as the annotate stage would give it (the spaCy entity
+  over the head clipped to the mention, else the run of proper nouns around the head; no
+  article, title or possessive). Its label is spaCy's entity label, voted per name over the
+  topic (a short form takes its long form's), else the gold type's (HUM PERSON, LOC GPE,
+  NON ORG; MEANTIME PER PERSON, LOC GPE, ORG ORG, PRO PRODUCT, FIN ORG). The other
+  mentions (common nouns, pronouns, times) are clustered by the head-lemma rule; the two
+  groupings are joined by one union-find.
+* ``..., names also by head``: names also join their head-lemma group.
+* ``... + pronouns + time words``: a relative pronoun joins the noun its clause attaches
+  to; he/she/his/her... join the nearest preceding person name of the document (up to
+  three sentences back); a time clusters by its words less articles and prepositions
+  (so "last year" and "this year" stay apart) instead of its head.
+* ``resolver alone`` and ``head lemma`` on the named mentions only (key restricted to the
+  same mentions).
+
+MEANTIME chain ids come as ``cross_intra_ORG<n>``, ``cross_ORG<n>`` and ``intra_ORG<n>``: the
+prefixes split one chain by sentence position (``cross_intra`` in the first sentences,
+``cross`` after them; the number carries one description), so the gold chain is the
+number. The numbers are shared across the translations (:func:`meantime_chain_note`
+counts them), which makes the cross-lingual pairs (``en+es``...: every article in both
+languages, one corpus) scorable. Spanish, Italian and Dutch have no spaCy pipeline here:
+their head is found by a rule (skip leading articles and prepositions; the first word for
+Spanish and Italian, the last word before a preposition for Dutch), lower-cased, not
+lemmatised; a name is a capitalised head that does not open its sentence; pronouns are not
+recognised.
+
+Scaling runs each size in a child process, after a probe at a quarter of the smallest
+size; a size whose predicted time (from the measured growth exponent) would overrun
+``--budget`` is reported as predicted instead of run, so the whole benchmark stays within
+about ten minutes even when resolution is not linear.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rashomon.annotate.entities import TITLES
+
+from .coref_metrics import chains_of, conll
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO.parent / "shared" / "bench-data"
+ECB_DEV = (2, 5, 12, 18, 21, 23, 34, 35)
+LANGS = ("en", "es", "it", "nl")
+
+#: Gold types to spaCy-style labels, used when spaCy's NER has no entity over the head.
+ECB_LABEL = {"HUM": "PERSON", "LOC": "GPE", "NON": "ORG", "TIM": "DATE"}
+MEANTIME_LABEL = {
+    "PER": "PERSON",
+    "LOC": "GPE",
+    "ORG": "ORG",
+    "PRO": "PRODUCT",
+    "FIN": "ORG",
+    "OTH": "ORG",
+}
+NAME_LABELS = frozenset(
+    {
+        "PERSON",
+        "ORG",
+        "GPE",
+        "LOC",
+        "NORP",
+        "FAC",
+        "EVENT",
+        "PRODUCT",
+        "WORK_OF_ART",
+        "LAW",
+        "LANGUAGE",
+    }
+)
+
+#: Closed-class words skipped before a head in languages without a parser here.
+_FUNCTION_WORDS = {
+    "es": set(
+        "el la los las un una unos unas lo al del de en a con por para su sus este esta "
+        "estos estas ese esa esos esas aquel su mi tu nuestro nuestra sobre entre".split()
+    ),
+    "it": set(
+        "il lo la i gli le l un uno una un' del della dello dei degli delle al alla allo "
+        "ai agli alle nel nella nello nei negli nelle di a da in con su per tra fra suo sua "
+        "suoi sue questo questa questi queste quel quella quei quelle".split()
+    ),
+    "nl": set(
+        "de het een der des van in op aan voor met bij door naar om uit zijn haar hun "
+        "deze dit die dat onze ons".split()
+    ),
+}
+_NL_STOP_AFTER = set("van in op aan voor met bij door naar om uit die dat , ( wat welke".split())
+
+
+@dataclass
+class Mention:
+    key: tuple[str, int, tuple[int, ...]]  # (doc id, sentence, token ids)
+    topic: str
+    doc_id: str
+    text: str
+    type: str
+    gold: str
+    head: str = ""  # head lemma (parse head)
+    last: str = ""  # lemma of the last token
+    name: str | None = None  # the name to resolve, if the head is a name
+    label: str = ""
+    pronoun: bool = False
+    root_i: int = -1  # the head's token index in its sentence
+    rel_head: int | None = None  # a relative pronoun's antecedent token ("the man who")
+
+
+# --- loading ----------------------------------------------------------------------------
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
+
+
+def load_ecbplus(topics: Iterable[int] | None = None) -> tuple[dict[str, dict], list[Mention]]:
+    folder = DATA / "ecbplus"
+    wanted = set(topics) if topics is not None else None
+    docs = {
+        d["doc_id"]: d
+        for d in _jsonl(folder / "docs.jsonl")
+        if wanted is None or d["topic"] in wanted
+    }
+    mentions = [
+        Mention(
+            (m["doc_id"], m["sent_id"], tuple(m["token_ids"])),
+            str(m["topic"]),
+            m["doc_id"],
+            m["text"],
+            m["type"],
+            m["coref_chain"],
+        )
+        for m in _jsonl(folder / "mentions.jsonl")
+        if m["kind"] == "entity" and m["doc_id"] in docs
+    ]
+    return docs, mentions
+
+
+_CHAIN_NUMBER = re.compile(r"(\d+)$")
+
+
+def load_meantime(lang: str) -> tuple[dict[str, dict], list[Mention]]:
+    """MEANTIME mentions; the gold chain is the number in the chain id (see the module doc)."""
+    folder = DATA / "meantime"
+    docs = {d["doc_id"]: d for d in _jsonl(folder / f"docs_{lang}.jsonl")}
+    mentions = []
+    for m in _jsonl(folder / f"mentions_{lang}.jsonl"):
+        if m["kind"] != "entity":
+            continue
+        number = _CHAIN_NUMBER.search(m["coref_chain"]).group(1)
+        mentions.append(
+            Mention(
+                (m["doc_id"], m["sent_id"], tuple(m["token_ids"])),
+                m["topic"],
+                m["doc_id"],
+                m["text"],
+                m["type"],
+                number,
+            )
+        )
+    return docs, mentions
+
+
+def meantime_chain_note() -> dict[str, Any]:
+    """How MEANTIME's chain ids relate across prefixes and languages (checked, not assumed)."""
+    folder = DATA / "meantime"
+    numbers: dict[str, set[str]] = {}
+    split = {}
+    for lang in LANGS:
+        prefixes: dict[str, set[str]] = defaultdict(set)
+        descriptions: dict[str, set[str]] = defaultdict(set)
+        for m in _jsonl(folder / f"mentions_{lang}.jsonl"):
+            if m["kind"] != "entity":
+                continue
+            number = _CHAIN_NUMBER.search(m["coref_chain"]).group(1)
+            prefixes[number].add(m["coref_chain"][: -len(number)])
+            descriptions[number].add(m["description"])
+        numbers[lang] = set(prefixes)
+        split[lang] = {
+            "chains": len(prefixes),
+            "numbers_under_two_prefixes": sum(len(p) > 1 for p in prefixes.values()),
+            "numbers_with_two_descriptions": sum(len(d) > 1 for d in descriptions.values()),
+        }
+    shared = {
+        lang: {"shared_with_en": len(numbers[lang] & numbers["en"]), "chains": len(numbers[lang])}
+        for lang in LANGS[1:]
+    }
+    return {"per_language": split, "cross_language": shared}
+
+
+# --- analysis: heads, names, labels -------------------------------------------------------
+
+
+def sentence_tokens(docs: dict[str, dict], doc_id: str, sent_id: int) -> list[str]:
+    # Some MEANTIME translations skip sentence numbers: look sentences up by id.
+    doc = docs[doc_id]
+    if "_by_id" not in doc:
+        doc["_by_id"] = {s["sent_id"]: s["tokens"] for s in doc["sentences"]}
+    return doc["_by_id"][sent_id]
+
+
+def analyse_english(
+    docs: dict[str, dict], mentions: list[Mention], nlp: Any, gold_labels: dict[str, str]
+) -> None:
+    """Parse every sentence holding a mention (gold tokens kept) and fill heads and names."""
+    from spacy.tokens import Doc
+
+    wanted = sorted({(m.doc_id, m.key[1]) for m in mentions})
+    sentences = [Doc(nlp.vocab, words=sentence_tokens(docs, d, s)) for d, s in wanted]
+    parsed = dict(zip(wanted, nlp.pipe(sentences, batch_size=256), strict=True))
+    for m in mentions:
+        doc = parsed[(m.doc_id, m.key[1])]
+        ids = m.key[2]
+        span = doc[min(ids) : max(ids) + 1]
+        root = span.root
+        if root.pos_ == "ADP":  # "at the Independent Street apartment" -> apartment
+            objects = [
+                t for t in root.children if t.dep_ == "pobj" and span.start <= t.i < span.end
+            ]
+            root = objects[0] if objects else root
+        m.head = root.lemma_.lower()
+        m.last = doc[max(ids)].lemma_.lower()
+        m.pronoun = root.pos_ == "PRON" or root.tag_ in ("WP", "WP$", "WDT")
+        m.root_i = root.i
+        if m.pronoun and root.tag_ in ("WP", "WP$", "WDT"):
+            clause = next((t for t in root.ancestors if t.dep_ == "relcl"), None)
+            m.rel_head = clause.head.i if clause is not None else None
+        ent = next((e for e in doc.ents if e.start <= root.i < e.end), None)
+        if ent is not None and ent.label_ in NAME_LABELS:
+            tokens = list(doc[max(ent.start, span.start) : min(ent.end, span.end)])
+            m.label = ent.label_
+        elif ent is None and root.pos_ == "PROPN":
+            start = end = root.i
+            while start - 1 >= span.start and _in_name(doc[start - 1]):
+                start -= 1
+            while end + 1 < span.end and _in_name(doc[end + 1]):
+                end += 1
+            tokens = list(doc[start : end + 1])
+        else:  # common nouns, pronouns, and times (spaCy DATE/TIME or gold TIM)
+            continue
+        if m.type == "TIM":
+            continue
+        m.name = clean_name(tokens, m.label or gold_labels.get(m.type, "ORG"))
+
+
+def _in_name(token: Any) -> bool:
+    # "Frederick C . LaRue", "U . S .": gold tokens split initials from their full stop.
+    return token.pos_ == "PROPN" or (
+        token.text == "." and token.i > 0 and len(token.nbor(-1).text) == 1
+    )
+
+
+def clean_name(tokens: list[Any], label: str) -> str | None:
+    """The name as the annotate stage gives it: no article, title or possessive."""
+    while tokens and (
+        tokens[0].lower_ in ("the", "a", "an")
+        or (label == "PERSON" and tokens[0].lower_.rstrip(".") in TITLES)
+    ):
+        tokens = tokens[1:]
+    while tokens and tokens[-1].tag_ == "POS":
+        tokens = tokens[:-1]
+    if not tokens or not any(c.isupper() for t in tokens for c in t.text):
+        return None
+    text = ""
+    for t in tokens:  # rejoin split initials: "U . S ." -> "U.S."
+        glue = t.text == "." or (
+            text.endswith(".")
+            and len(t.text) == 1
+            and len(text) >= 2
+            and text[-2].isupper()
+            and (len(text) == 2 or not text[-3].isalpha())
+        )
+        text += t.text if glue or not text else " " + t.text
+    return re.sub(r"['’]s?$", "", text) or None
+
+
+def vote_labels(mentions: list[Mention], gold_labels: dict[str, str]) -> None:
+    """One label per name in a topic: spaCy's majority; a short form takes its long form's.
+
+    spaCy labels one team "ORG" in one sentence and "PERSON" in the next, and the resolver
+    keeps types apart, so a label is decided per name over the topic, as the entities stage
+    can decide it over a corpus.
+    """
+    from rashomon.entities.keys import fold
+
+    votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for m in mentions:
+        if m.name and m.label:
+            votes[(m.topic, fold(m.name))][m.label] += 1
+    # (topic, last word of a longer name) -> the longer names' labels
+    long_forms: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for (topic, name), counter in votes.items():
+        if " " in name:
+            long_forms[(topic, name.split()[-1])].update(counter)
+    for m in mentions:
+        if not m.name:
+            continue
+        key = (m.topic, fold(m.name))
+        if " " not in key[1] and long_forms.get(key):
+            m.label = long_forms[key].most_common(1)[0][0]
+        elif votes.get(key):
+            m.label = votes[key].most_common(1)[0][0]
+        else:
+            m.label = gold_labels.get(m.type, "ORG")
+
+
+def analyse_rule(docs: dict[str, dict], mentions: list[Mention], lang: str) -> None:
+    """Heads and names without a parser (Spanish, Italian, Dutch)."""
+    function_words = _FUNCTION_WORDS[lang]
+    for m in mentions:
+        tokens = sentence_tokens(docs, m.doc_id, m.key[1])
+        ids = list(m.key[2])
+        content = [i for i in ids if tokens[i].lower() not in function_words] or ids
+        if lang == "nl":
+            run = []
+            for i in content:
+                if run and tokens[i].lower() in _NL_STOP_AFTER:
+                    break
+                run.append(i)
+            head = run[-1]
+        else:
+            head = content[0]
+        m.head = tokens[head].lower()
+        m.last = tokens[ids[-1]].lower()
+        word = tokens[head]
+        if (
+            word[:1].isupper()
+            and (head > 0 or any(c.isupper() for c in word[1:]))
+            and word.lower().rstrip(".") not in TITLES
+        ):
+            start = end = head
+            while (
+                start - 1 >= ids[0]
+                and tokens[start - 1][:1].isupper()
+                and tokens[start - 1].lower() not in function_words
+            ):
+                start -= 1
+            while end + 1 <= ids[-1] and tokens[end + 1][:1].isupper():
+                end += 1
+            m.name = " ".join(tokens[start : end + 1])
+        m.label = MEANTIME_LABEL.get(m.type, "ORG")
+
+
+# --- systems ------------------------------------------------------------------------------
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[Any, Any] = {}
+
+    def find(self, x: Any) -> Any:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: Any, b: Any) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb, key=repr)] = min(ra, rb, key=repr)
+
+
+def head_rule(mentions: list[Mention], attr: str = "head") -> dict[tuple, Any]:
+    """The same-head-word baseline: one cluster per (topic, head lemma)."""
+    return {m.key: (m.topic, getattr(m, attr)) for m in mentions}
+
+
+def resolver_clusters(mentions: list[Mention]) -> dict[tuple, Any]:
+    """Rashomon's resolver on the named mentions, one run per topic (doc id = article id)."""
+    from rashomon.entities.resolve import MentionRef, resolve
+
+    out: dict[tuple, Any] = {}
+    by_topic: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        if m.name:
+            by_topic[m.topic].append(m)
+    for topic, group in by_topic.items():
+        refs, index_of = [], {}
+        per_doc: Counter = Counter()
+        for m in group:
+            index_of[(m.doc_id, per_doc[m.doc_id])] = m.key
+            refs.append(MentionRef(m.doc_id, per_doc[m.doc_id], m.name, m.label))
+            per_doc[m.doc_id] += 1
+        resolution = resolve(refs)
+        for ref_key, (entity_id, _, _) in resolution.assignment.items():
+            out[index_of[ref_key]] = (topic, entity_id)
+    return out
+
+
+PERSONAL = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herself"})
+#: Words of a time expression that do not tell which time it is.
+_TIME_FILLER = frozenset(
+    "on in at the a an of for by during since until from to this that early late "
+    "earlier later".split()
+)
+
+
+def rashomon(
+    mentions: list[Mention],
+    *,
+    name_heads: bool = False,
+    pronouns: bool = False,
+    time_words: bool = False,
+    resolved: dict[tuple, Any] | None = None,
+) -> dict[tuple, Any]:
+    """Resolver for names, the head-lemma rule for the rest, joined by one union-find.
+
+    ``name_heads``: names also join their head-lemma group ("Explorer" and "Internet
+    Explorer", "Colts" and "Indianapolis Colts", which the resolver keeps apart).
+    ``pronouns``: a relative pronoun joins the noun its clause attaches to ("the man who");
+    he/she/his/her... join the nearest preceding person name in the article, up to three
+    sentences back. ``time_words``: a time joins the times with the same words less
+    prepositions and articles ("on Wednesday" = "Wednesday"; "last year" != "this year").
+    """
+    resolved = resolver_clusters(mentions) if resolved is None else resolved
+    uf = _UnionFind()
+    people: dict[str, list[Mention]] = defaultdict(list)
+    at: dict[tuple[str, int, int], Mention] = {}
+    for m in mentions:
+        at.setdefault((m.doc_id, m.key[1], m.root_i), m)
+        if m.key in resolved and m.label == "PERSON":
+            people[m.doc_id].append(m)
+    for group in people.values():
+        group.sort(key=lambda m: (m.key[1], m.root_i))
+    for m in mentions:
+        node = ("m", m.key)
+        if m.key in resolved:
+            uf.union(node, ("e", resolved[m.key]))
+            if name_heads:
+                uf.union(node, ("h", m.topic, m.head))
+            continue
+        if pronouns and m.pronoun:
+            antecedent = None
+            if m.rel_head is not None:
+                antecedent = at.get((m.doc_id, m.key[1], m.rel_head))
+            elif m.head in PERSONAL:
+                before = [
+                    p
+                    for p in people[m.doc_id]
+                    if (p.key[1], p.root_i) < (m.key[1], m.root_i) and m.key[1] - p.key[1] <= 3
+                ]
+                antecedent = before[-1] if before else None
+            if antecedent is not None and antecedent is not m:
+                uf.union(node, ("m", antecedent.key))
+                continue
+        if time_words and m.type in ("TIM", "DATE"):
+            words = " ".join(w for w in m.text.lower().split() if w not in _TIME_FILLER)
+            uf.union(node, ("t", m.topic, words or m.head))
+            continue
+        uf.union(node, ("h", m.topic, m.head))
+    return {m.key: uf.find(("m", m.key)) for m in mentions}
+
+
+def score(mentions: list[Mention], response: dict[tuple, Any]) -> dict[str, Any]:
+    """CoNLL figures of ``response`` against the gold chains of the same mentions."""
+    scored = [m for m in mentions if m.key in response]
+    key = chains_of({m.key: (m.topic, m.gold) for m in scored})
+    sys_chains = chains_of({m.key: response[m.key] for m in scored})
+    out = conll(key, sys_chains)
+    out["without_singletons"] = conll(key, sys_chains, drop_singletons=True)["conll_f1"]
+    out["mentions"] = len(scored)
+    out["gold_chains"] = len(key)
+    out["system_chains"] = len(sys_chains)
+    return out
+
+
+FULL = "resolver + head rule + pronouns + time words"
+SYSTEMS = (
+    ("head lemma (baseline)", "all"),
+    ("head lemma, last token (baseline)", "all"),
+    ("resolver + head rule", "all"),
+    ("resolver + head rule, names also by head", "all"),
+    (FULL, "all"),
+    ("resolver alone", "named"),
+    ("head lemma (baseline)", "named"),
+)
+
+
+def evaluate(mentions: list[Mention]) -> dict[str, dict[str, Any]]:
+    """Every system on the same mentions: ``all`` mentions, and the ``named`` ones alone."""
+    named = [m for m in mentions if m.name]
+    resolved = resolver_clusters(mentions)
+    full = dict(name_heads=True, pronouns=True, time_words=True)
+    responses = {
+        "head lemma (baseline)": head_rule(mentions),
+        "head lemma, last token (baseline)": head_rule(mentions, "last"),
+        "resolver + head rule": rashomon(mentions, resolved=resolved),
+        "resolver + head rule, names also by head": rashomon(
+            mentions, name_heads=True, resolved=resolved
+        ),
+        FULL: rashomon(mentions, **full, resolved=resolved),
+        "resolver alone": resolved,
+    }
+    out: dict[str, dict[str, Any]] = {"all": {}, "named": {}}
+    for system, subset in SYSTEMS:
+        out[subset][system] = score(named if subset == "named" else mentions, responses[system])
+    return out
+
+
+# --- scaling --------------------------------------------------------------------------------
+
+#: Real places and nationality words with the spellings outlets use, for the gazetteer path.
+REAL_PLACES = (
+    ("place:kyiv", ("Kyiv", "Kiev", "Kyiv")),
+    ("place:us", ("United States", "U.S.", "US", "USA")),
+    ("place:uk", ("Britain", "UK", "United Kingdom")),
+    ("place:brussels", ("Brussels",)),
+    ("place:moscow", ("Moscow", "Moskva")),
+    ("place:beijing", ("Beijing", "Peking")),
+)
+REAL_NORP = (
+    ("place:us", "American"),
+    ("place:ukraine", "Ukrainian"),
+    ("place:russia", "Russian"),
+    ("place:germany", "German"),
+    ("place:france", "French"),
+)
+_DIACRITIC = {"c": "č", "s": "š", "z": "ž", "a": "á", "e": "é", "o": "ö", "u": "ü", "n": "ñ"}
+_RESPELL = (
+    (r"ov$", "off"),
+    (r"sky$", "skiy"),
+    (r"ski$", "sky"),
+    (r"y$", "yy"),
+    (r"i$", "y"),
+    (r"v", "w"),
+    (r"k", "ck"),
+    (r"ks", "x"),
+    (r"f", "ph"),
+    (r"([lnrt])$", r"\1\1"),
+)
+
+
+def respell(rng: random.Random, word: str) -> str:
+    """A spelling another outlet might use: a transliteration variant or a diacritic."""
+    if rng.random() < 0.5:
+        spots = [i for i, c in enumerate(word) if c.lower() in _DIACRITIC]
+        if spots:
+            i = rng.choice(spots)
+            accented = _DIACRITIC[word[i].lower()]
+            return word[:i] + (accented.upper() if word[i].isupper() else accented) + word[i + 1 :]
+    rules = [(a, b) for a, b in _RESPELL if re.search(a, word)]
+    if not rules:
+        return word
+    a, b = rng.choice(rules)
+    return re.sub(a, b, word, count=1)
+
+
+def synth_mentions(
+    n_articles: int, seed: int = 0, initials: float = 0.05, respelt: float = 0.15
+) -> tuple[list[Any], dict[tuple[str, int], str]]:
+    """About 15 named mentions per article from the generator's world, with their truth.
+
+    An article is about one country: its leader half the time, three to five other people
+    of that country (popular ones more often, Zipf-like), one to three of its organisations,
+    its name, capital or a city, its nationality word; sometimes a foreign country or a
+    real place. People come as a full name (sometimes respelt, sometimes with an initial)
+    then the surname alone; organisations sometimes as their acronym.
+    """
+    from rashomon.entities.resolve import MentionRef
+
+    from . import vocab as V
+    from .generate import World
+
+    rng = random.Random(seed)
+    world = World(random.Random(seed))
+    outlets = [o[0] for o in V.OUTLETS]
+    people: dict[str, list[Any]] = defaultdict(list)
+    orgs: dict[str, list[Any]] = defaultdict(list)
+    for e in world.entities.values():
+        (people if e.kind == "person" else orgs)[e.country].append(e)
+    for group in (*people.values(), *orgs.values()):
+        rng.shuffle(group)  # a fixed popularity rank per country
+    country_weights = [1 / (i + 1) for i in range(len(world.countries))]
+    refs: list[Any] = []
+    truth: dict[tuple[str, int], str] = {}
+    for a in range(n_articles):
+        article, outlet = f"a{a:07d}", rng.choice(outlets)
+        c = rng.choices(world.countries, country_weights)[0]
+        out: list[tuple[str, str, str]] = []  # (text, label, truth id)
+        cast = [c.people["head"]] if rng.random() < 0.5 else []
+        pool = people[c.name]
+        size = rng.randint(3, 6)
+        while len(cast) < size:
+            p = pool[min(int(rng.paretovariate(1.2)) - 1, len(pool) - 1)]
+            if p not in cast:
+                cast.append(p)
+        for p in cast:
+            first, last = p.name.rsplit(" ", 1)
+            shown = respell(rng, last) if rng.random() < respelt else last
+            given = f"{first[0]}." if rng.random() < initials else first
+            out.append((f"{given} {shown}", "PERSON", p.id))
+            out += [(shown, "PERSON", p.id)] * rng.choice((0, 1, 1, 2, 2, 3))
+        for o in rng.sample(orgs[c.name], rng.randint(1, 3)):
+            name = o.name[4:] if o.name.startswith("the ") else o.name
+            words = [w for w in name.split() if w[0].isupper() and w.lower() not in ("of", "and")]
+            out.append((name, "ORG", o.id))
+            if len(words) >= 3 and rng.random() < 0.3:
+                out.append(("".join(w[0] for w in words), "ORG", o.id))
+        place = rng.choice((c.name, c.name, c.capital, rng.choice(c.cities)))
+        out.append((place, "GPE", f"place:{c.name}" if place == c.name else f"city:{place}"))
+        out.append((c.adj, "NORP", f"place:{c.name}"))  # the resolver links nationality to country
+        if rng.random() < 0.3:
+            other = rng.choice(world.countries)
+            out.append((other.name, "GPE", f"place:{other.name}"))
+        if rng.random() < 0.2:
+            key, spellings = rng.choice(REAL_PLACES)
+            out.append((rng.choice(spellings), "GPE", key))
+        if rng.random() < 0.2:
+            key, word = rng.choice(REAL_NORP)
+            out.append((word, "NORP", key))
+        for i, (text, label, ident) in enumerate(out):
+            refs.append(MentionRef(article, i, text, label, outlet))
+            truth[(article, i)] = ident
+    return refs, truth
+
+
+def _memory_mb(field: str) -> float | None:
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
+def _reset_peak() -> bool:
+    try:  # Linux: writing 5 to clear_refs resets the peak resident set size (VmHWM)
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def _scale_child(n: int, seed: int) -> dict[str, Any]:
+    """One size, in its own process: synthesise, resolve, measure time, memory and quality."""
+    from rashomon.entities import gazetteer
+    from rashomon.entities.resolve import resolve
+
+    from .coref_metrics import b_cubed
+
+    gazetteer.lookup("Kyiv")  # the gazetteer index is built once per process: not timed
+    started = time.perf_counter()
+    refs, truth = synth_mentions(n, seed)
+    synth_seconds = time.perf_counter() - started
+    gc.collect()
+    rss_before = _memory_mb("VmRSS")
+    # Restart the high-water mark, so the peak is resolve's, not the gazetteer build's.
+    reset = _reset_peak()
+    started = time.perf_counter()
+    resolution = resolve(refs)
+    resolve_seconds = time.perf_counter() - started
+    peak = _memory_mb("VmHWM") if reset else None
+    response = {k: v[0] for k, v in resolution.assignment.items()}
+    label_of = {(r.article_id, r.index): r.label for r in refs}
+    quality = {}
+    for kind, labels in {
+        "person": ("PERSON",),
+        "org": ("ORG",),
+        "place": ("GPE",),
+        "nationality": ("NORP",),
+    }.items():
+        keys = [k for k in truth if label_of[k] in labels]
+        b3 = b_cubed(
+            chains_of({k: truth[k] for k in keys}), chains_of({k: response[k] for k in keys})
+        )
+        quality[kind] = {
+            "b3_recall": round(b3.recall, 4),
+            "b3_precision": round(b3.precision, 4),
+            "b3_f1": round(b3.f1, 4),
+            "mentions": len(keys),
+        }
+    return {
+        "articles": n,
+        "mentions": len(refs),
+        "entities_true": len(set(truth.values())),
+        "entities_found": len(resolution.entities),
+        "synth_seconds": round(synth_seconds, 2),
+        "resolve_seconds": round(resolve_seconds, 2),
+        "us_per_mention": round(resolve_seconds / len(refs) * 1e6, 1),
+        "rss_mb_before_resolve": rss_before,
+        "peak_rss_mb_during_resolve": peak,
+        "quality": quality,
+    }
+
+
+def _child(n: int, seed: int, timeout: float) -> dict[str, Any]:
+    cmd = [
+        sys.executable,
+        "-m",
+        "bench.entities_bench",
+        "--scale-child",
+        str(n),
+        "--seed",
+        str(seed),
+    ]
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    )
+    try:
+        done = subprocess.run(
+            cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        return {"articles": n, "status": f"killed after {timeout:.0f}s"}
+    if done.returncode != 0:
+        return {
+            "articles": n,
+            "status": "error: " + " ".join(done.stderr.strip().splitlines()[-1:]),
+        }
+    return {**json.loads(done.stdout.strip().splitlines()[-1]), "status": "ok"}
+
+
+def run_scale(sizes: Iterable[int], seed: int = 0, budget: float = 360) -> dict[str, Any]:
+    """Each size in its own child process (its own peak memory), smallest first, after a
+    probe at a quarter of the smallest size. The growth exponent of resolve time between
+    the last two measured sizes predicts the next; a size predicted to overrun what is left
+    of ``budget`` seconds is not started, and its prediction is reported instead."""
+    import math
+
+    sizes = sorted(sizes)
+    started = time.perf_counter()
+    rows = [{**_child(max(sizes[0] // 4, 100), seed, budget), "probe": True}]
+    exponent = None
+    for n in sizes:
+        ok = [r for r in rows if r["status"] == "ok"]
+        left = budget - (time.perf_counter() - started)
+        if len(ok) >= 2:
+            a, b = ok[-2], ok[-1]
+            exponent = math.log(b["resolve_seconds"] / max(a["resolve_seconds"], 1e-3)) / math.log(
+                b["mentions"] / a["mentions"]
+            )
+            predicted = b["resolve_seconds"] * (n / b["articles"]) ** max(exponent, 1.0)
+            if predicted + 3 * b["synth_seconds"] * n / b["articles"] > left:
+                rows.append(
+                    {
+                        "articles": n,
+                        "status": "not run: over budget",
+                        "predicted_resolve_seconds": round(predicted),
+                        "exponent": round(exponent, 2),
+                    }
+                )
+                continue
+        rows.append(_child(n, seed, max(left, 30)))
+    ok = [r for r in rows if r["status"] == "ok"]
+    for a, b in zip(ok, ok[1:], strict=False):
+        b["exponent_vs_previous"] = round(
+            math.log(b["resolve_seconds"] / max(a["resolve_seconds"], 1e-3))
+            / math.log(b["mentions"] / a["mentions"]),
+            2,
+        )
+    return {"rows": rows, "budget_seconds": budget, "seed": seed}
+
+
+# --- the benchmark ----------------------------------------------------------------------
+
+
+def paired(en: list[Mention], other: list[Mention], lang: str) -> list[Mention]:
+    """English and one translation as one corpus: each article twice, once per language."""
+    from dataclasses import replace
+
+    return [
+        replace(m, key=(f"{code}:{m.key[0]}", *m.key[1:]), doc_id=f"{code}:{m.doc_id}")
+        for code, group in (("en", en), (lang, other))
+        for m in group
+    ]
+
+
+def error_examples(
+    mentions: list[Mention], response: dict[tuple, Any], k: int = 12
+) -> dict[str, list]:
+    """The most frequent wrongly split and wrongly joined mention pairs, by their texts."""
+    split: Counter = Counter()
+    joined: Counter = Counter()
+    by_gold: dict[Any, list[Mention]] = defaultdict(list)
+    by_sys: dict[Any, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        by_gold[(m.topic, m.gold)].append(m)
+        by_sys[response[m.key]].append(m)
+    for group in by_gold.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                if response[a.key] != response[b.key]:
+                    split[tuple(sorted((a.text, b.text)))] += 1
+    for group in by_sys.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                if a.gold != b.gold:
+                    joined[tuple(sorted((a.text, b.text)))] += 1
+    return {
+        "split": [[*p, n] for p, n in split.most_common(k)],
+        "joined": [[*p, n] for p, n in joined.most_common(k)],
+    }
+
+
+def _entities_code_sha() -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted((REPO / "src" / "rashomon" / "entities").glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def run(
+    parts: Iterable[str] = ("ecb", "meantime", "scale"),
+    sizes: Iterable[int] = (10_000, 30_000, 100_000),
+    seed: int = 0,
+    budget: float = 360,
+    out: str | None = "bench/results",
+) -> dict[str, Any]:
+    """The whole benchmark; returns (and writes, unless ``out`` is None) the figures."""
+    from .ingest_bench import git_info, machine
+
+    parts = set(parts)
+    result: dict[str, Any] = {
+        "date": date.today().isoformat(),
+        "git": {**git_info(), "entities_code_sha256": _entities_code_sha()},
+        "machine": machine(),
+        "seconds": {},
+    }
+    nlp = None
+    if parts & {"ecb", "meantime"}:
+        from rashomon.annotate import nlp as nlp_loader
+
+        nlp = nlp_loader.load("en_core_web_sm")
+    if "ecb" in parts:
+        started = time.perf_counter()
+        docs, mentions = load_ecbplus(range(1, 36))
+        analyse_english(docs, mentions, nlp, ECB_LABEL)
+        vote_labels(mentions, ECB_LABEL)
+        dev = [m for m in mentions if int(m.topic) in ECB_DEV]
+        train = [m for m in mentions if int(m.topic) not in ECB_DEV]
+        full = rashomon(dev, name_heads=True, pronouns=True, time_words=True)
+        per_topic = {}
+        for topic in ECB_DEV:
+            group = [m for m in dev if m.topic == str(topic)]
+            per_topic[topic] = {
+                "mentions": len(group),
+                "head lemma (baseline)": score(group, head_rule(group))["conll_f1"],
+                FULL: score(group, full)["conll_f1"],
+            }
+        result["ecbplus"] = {
+            "dev": evaluate(dev),
+            "train": evaluate(train),
+            "dev_per_topic": per_topic,
+            "dev_errors": error_examples(dev, full),
+            "dev_named_share": round(sum(1 for m in dev if m.name) / len(dev), 3),
+        }
+        result["seconds"]["ecbplus"] = round(time.perf_counter() - started, 1)
+    if "meantime" in parts:
+        started = time.perf_counter()
+        by_lang = {}
+        for lang in LANGS:
+            docs, mentions = load_meantime(lang)
+            if lang == "en":
+                analyse_english(docs, mentions, nlp, MEANTIME_LABEL)
+            else:
+                analyse_rule(docs, mentions, lang)
+            vote_labels(mentions, MEANTIME_LABEL)
+            by_lang[lang] = mentions
+        scores = {lang: evaluate(ms) for lang, ms in by_lang.items()}
+        for lang in LANGS[1:]:
+            scores[f"en+{lang}"] = evaluate(paired(by_lang["en"], by_lang[lang], lang))
+        en_full = rashomon(by_lang["en"], name_heads=True, pronouns=True, time_words=True)
+        result["meantime"] = {
+            "chains": meantime_chain_note(),
+            "scores": scores,
+            "en_errors": error_examples(by_lang["en"], en_full),
+        }
+        result["seconds"]["meantime"] = round(time.perf_counter() - started, 1)
+    if "scale" in parts:
+        started = time.perf_counter()
+        result["scale"] = run_scale(sizes, seed, budget)
+        result["seconds"]["scale"] = round(time.perf_counter() - started, 1)
+    if out:
+        path = REPO / out / f"entities-{result['date']}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str), "utf-8")
+        result["written"] = str(path.relative_to(REPO))
+    return result
+
+
+def _f(x: float) -> str:
+    return f"{100 * x:.1f}"
+
+
+def _table(header: list[str], rows: list[list[Any]], align: str = "") -> list[str]:
+    align = align or "|---" + "|---:" * (len(header) - 1) + "|"
+    return ["| " + " | ".join(header) + " |", align] + [
+        "| " + " | ".join(str(c) for c in row) + " |" for row in rows
+    ]
+
+
+def markdown(result: dict[str, Any]) -> str:
+    lines: list[str] = []
+    if "ecbplus" in result:
+        e = result["ecbplus"]
+        for split in ("dev", "train"):
+            rows = []
+            for subset, systems in e[split].items():
+                for system, s in systems.items():
+                    rows.append(
+                        [
+                            system if subset == "all" else f"{system}, named mentions only",
+                            s["mentions"],
+                            _f(s["muc"]["f1"]),
+                            _f(s["b3"]["f1"]),
+                            _f(s["ceafe"]["f1"]),
+                            f"**{_f(s['conll_f1'])}**",
+                            _f(s["without_singletons"]),
+                        ]
+                    )
+            lines += [f"### ECB+ entities, gold mentions, {split} topics (singletons included)", ""]
+            header = [
+                "system",
+                "mentions",
+                "MUC F1",
+                "B3 F1",
+                "CEAF-e F1",
+                "**CoNLL F1**",
+                "CoNLL F1 w/o singletons",
+            ]
+            lines += _table(header, rows) + [""]
+        per_topic = ", ".join(
+            f"{t}: {_f(v['head lemma (baseline)'])} -> {_f(v[FULL])}"
+            for t, v in e["dev_per_topic"].items()
+        )
+        lines += [f"Dev CoNLL F1 per topic, baseline -> full system: {per_topic}", ""]
+    if "meantime" in result:
+        m = result["meantime"]
+        systems = [s for s, subset in SYSTEMS if subset == "all"]
+        rows = []
+        for corpus, ev in m["scores"].items():
+            named = [
+                f"{_f(ev['named'][s]['conll_f1'])} ({ev['named'][s]['mentions']})"
+                for s in ("resolver alone", "head lemma (baseline)")
+            ]
+            rows.append(
+                [
+                    corpus,
+                    ev["all"][systems[0]]["mentions"],
+                    *[_f(ev["all"][s]["conll_f1"]) for s in systems],
+                    *named,
+                ]
+            )
+        header = ["corpus", "mentions", *systems, "resolver alone (named)", "head lemma (named)"]
+        shared = ", ".join(
+            f"{k} {v['shared_with_en']}/{v['chains']}"
+            for k, v in m["chains"]["cross_language"].items()
+        )
+        lines += ["### MEANTIME entities, gold mentions, per topic corpus (CoNLL F1)", ""]
+        lines += _table(header, rows)
+        lines += ["", f"Chains shared with English (chain id numbers): {shared}.", ""]
+    if "scale" in result:
+        rows = []
+        for r in result["scale"]["rows"]:
+            if r["status"] != "ok":
+                guess = r.get("predicted_resolve_seconds")
+                rows.append(
+                    [
+                        f"{r['articles']:,}",
+                        "",
+                        f"~{guess} (predicted)" if guess else "",
+                        "",
+                        r.get("exponent", ""),
+                        "",
+                        "",
+                        "",
+                        "",
+                        r["status"],
+                    ]
+                )
+                continue
+            q = r["quality"]
+            rows.append(
+                [
+                    f"{r['articles']:,}" + (" (probe)" if r.get("probe") else ""),
+                    f"{r['mentions']:,}",
+                    r["resolve_seconds"],
+                    r["us_per_mention"],
+                    r.get("exponent_vs_previous", ""),
+                    f"{r['peak_rss_mb_during_resolve']} ({r['rss_mb_before_resolve']})",
+                    *[
+                        f"{_f(q[k]['b3_recall'])}/{_f(q[k]['b3_precision'])}"
+                        for k in ("person", "org", "place")
+                    ],
+                    "ok",
+                ]
+            )
+        header = [
+            "articles",
+            "mentions",
+            "resolve s",
+            "µs/mention",
+            "exponent",
+            "peak RSS MB in resolve (RSS before)",
+            "person B3 R/P",
+            "org B3 R/P",
+            "place B3 R/P",
+            "status",
+        ]
+        lines += ["### Scaling: resolve() on synthetic named mentions, one process per size", ""]
+        lines += _table(header, rows, "|---:" * 6 + "|---" * 4 + "|") + [""]
+    lines.append("Seconds per part: " + ", ".join(f"{k} {v}" for k, v in result["seconds"].items()))
+    if "written" in result:
+        lines.append(f"Written to {result['written']}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        prog="python -m bench entities",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ap.add_argument(
+        "--parts", default="ecb,meantime,scale", help="comma-separated: ecb, meantime, scale"
+    )
+    ap.add_argument(
+        "--sizes", default="10000,30000,100000", help="article counts for the scaling part"
+    )
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument(
+        "--budget",
+        type=float,
+        default=360,
+        help="seconds for the scaling part; sizes predicted to overrun it are not run",
+    )
+    ap.add_argument("--out", default="bench/results", help="directory for the JSON ('' for none)")
+    ap.add_argument("--scale-child", type=int, default=None, help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+    if a.scale_child is not None:
+        print(json.dumps(_scale_child(a.scale_child, a.seed)))
+        return 0
+    parts = [p.strip() for p in a.parts.split(",") if p.strip()]
+    unknown = set(parts) - {"ecb", "meantime", "scale"}
+    if unknown:
+        ap.error(f"unknown part(s) {sorted(unknown)}; choose from ecb, meantime, scale")
+    result = run(parts, [int(x) for x in a.sizes.split(",")], a.seed, a.budget, a.out or None)
+    print(markdown(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
