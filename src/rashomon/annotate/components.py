@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-from . import entities, framing, quantities, sentences, times  # noqa: F401
+from . import entities, framing, quantities, quotes, sentences, times  # noqa: F401

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -48,6 +49,9 @@ class Annotator:
         meta = self.nlp.meta
         parts = [f"{meta.get('lang')}_{meta.get('name')}@{meta.get('version')}"]
         parts += [f"{c.name}@{c.version}" for c in self.components]
+        # Component settings change results too: they are part of the signature.
+        parts += [f"{name}:{json.dumps(value, sort_keys=True)}" for name, value in
+                  sorted(section.items()) if isinstance(value, dict)]
         parts += [f"max_words={section['max_words']}", f"max_par={section['max_paragraph_chars']}"]
         self.signature = hashlib.blake2b("|".join(parts).encode(), digest_size=8).hexdigest()
         self.describe = parts
@@ -115,7 +119,7 @@ class Annotator:
                     space = max((m.start() for m in _SPACE.finditer(text, start, end)), default=-1)
                     if space > start:
                         end = space
-                pieces.append((index, block.start + start, text[start:end]))
+                pieces.append((index, block.start + start, _breakable(text[start:end])))
                 start = end
                 while start < len(text) and text[start].isspace():
                     start += 1
@@ -124,6 +128,19 @@ class Annotator:
                     notes.append(f"annotated the first {self.section['max_words']} words only")
                 break
         return pieces, notes
+
+
+_LONG_RUN = re.compile(r"\S{200,}")
+
+
+def _breakable(text: str) -> str:
+    """Spaces into runs of 200+ non-space characters (thousands of quote marks glued
+    together), which spaCy's tokenizer handles in quadratic time. Same length, so
+    offsets are unchanged."""
+    if len(text) < 200 or not _LONG_RUN.search(text):
+        return text
+    return _LONG_RUN.sub(lambda m: "".join(
+        " " if i % 100 == 99 else ch for i, ch in enumerate(m.group(0))), text)
 
 
 def _cut_after_words(text: str, words: int) -> int:
