@@ -431,10 +431,11 @@ def _collect(
         entity_of[root] = Entity(ident, name, kind, country)
     # Two clusters can share a name key (two unrelated bare surnames "Benedek"): the
     # one whose first mention comes first keeps the plain id, the others get a suffix.
-    first_mention = {root: min((m.article_id, m.index) for m in refs
-                               if uf.find(mention_node[(m.article_id, m.index)]) == root)
-                     for root in entity_of} if len({e.id for e in entity_of.values()}) < len(
-                         entity_of) else {}
+    first_mention: dict[int, tuple[str, int]] = {}
+    if len({e.id for e in entity_of.values()}) < len(entity_of):
+        for m in refs:  # refs are sorted: the first seen is the first mention
+            first_mention.setdefault(uf.find(mention_node[(m.article_id, m.index)]),
+                                     (m.article_id, m.index))
     if first_mention:
         seen: Counter = Counter()
         for root in sorted(entity_of, key=lambda r: first_mention[r]):
