@@ -42,32 +42,58 @@ FORMAT_OF = {"txt": "txt", "md": "md", "html": "html", "jsonl": "jsonl", "rss": 
 # --- one phase, in a child process ----------------------------------------------------
 
 
+def _busy_seconds() -> float | None:
+    """CPU seconds the whole machine has been busy (all processes), from /proc/stat."""
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            fields = [int(x) for x in fh.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def _own_cpu() -> float:
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _phase(corpus: str, db: str, workers: int | None) -> dict[str, Any]:
     from rashomon.config import load_config
     from rashomon.ingest import ingest
     from rashomon.store import open_store
 
     config = load_config()
+    load_start = os.getloadavg()[0]
     store = open_store(db)
     rows_before = store.count_articles()
+    busy0, own0 = _busy_seconds(), _own_cpu()
     started = time.perf_counter()
     report = ingest([corpus], store, config, workers=workers)
     wall = time.perf_counter() - started
+    busy1, own1 = _busy_seconds(), _own_cpu()
     rows_after = store.count_articles()
     skips = store.skips("ingest")
     store.close()
-    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "wall_seconds": round(wall, 3),
+        # CPU time (process + pool workers, imports included) is steadier than wall time
+        # when the machine is shared; the load average says how shared it was.
+        "cpu_seconds": round(me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime, 2),
+        "loadavg_1min_start_end": [round(load_start, 2), round(os.getloadavg()[0], 2)],
+        # CPU seconds used by *other* processes during the ingest: near 0 means the timing
+        # is clean; on a 2-CPU machine, 30 s of it can stretch a 45 s run well past 60 s.
+        "other_cpu_seconds": round((busy1 - busy0) - (own1 - own0), 1) if busy0 is not None else None,
         "report": {k: getattr(report, k) for k in (
             "files", "unchanged_files", "articles_added", "articles_existing", "exact_duplicates",
             "near_duplicates", "skipped", "seconds")},
         "rows_before": rows_before,
         "rows_after": rows_after,
         "skips_stored": len(skips),
-        "peak_rss_mb": round(self_kb / 1024, 1),
-        "peak_rss_workers_mb": round(children_kb / 1024, 1),
+        "peak_rss_mb": round(me.ru_maxrss / 1024, 1),
+        "peak_rss_workers_mb": round(kids.ru_maxrss / 1024, 1),
     }
 
 
@@ -390,8 +416,8 @@ def markdown(result: dict[str, Any]) -> str:
         f"(effective {p['effective_workers']}), batch {p['batch_size']}",
         "",
         "| phase | files read | unchanged | rows before | rows after | added | already stored | "
-        "exact dup | near dup | skipped | wall s | articles/s | MB/s | peak RSS main MB | peak RSS workers MB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "exact dup | near dup | skipped | wall s | articles/s | MB/s | CPU s | other procs' CPU s | peak RSS main MB | peak RSS workers MB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, ph in result["phases"].items():
         r = ph["report"]
@@ -399,8 +425,9 @@ def markdown(result: dict[str, Any]) -> str:
             f"| {name} | {r['files'] - r['unchanged_files']:,} | {r['unchanged_files']:,} | {ph['rows_before']:,} | "
             f"{ph['rows_after']:,} | {r['articles_added']:,} | {r['articles_existing']:,} | "
             f"{r['exact_duplicates']} | {r['near_duplicates']} | {r['skipped']} | {ph['wall_seconds']:.1f} | "
-            f"{_num(ph['articles_per_second'])} | {ph['mb_per_second'] or '-'} | {ph['peak_rss_mb']:.0f} | "
-            f"{ph['peak_rss_workers_mb']:.0f} |")
+            f"{_num(ph['articles_per_second'])} | {ph['mb_per_second'] or '-'} | {ph['cpu_seconds']:.1f} | "
+            f"{ph['other_cpu_seconds'] if ph['other_cpu_seconds'] is not None else '-'} | "
+            f"{ph['peak_rss_mb']:.0f} | {ph['peak_rss_workers_mb']:.0f} |")
     d = q["duplicates"]
     lines += [
         "",
