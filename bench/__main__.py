@@ -4,6 +4,7 @@ Benchmarks: every ``bench/<name>_bench.py`` with a ``main(argv)`` runs as
 ``python -m bench <name>`` (``ingest``: throughput, memory, idempotency and duplicate
 quality of ingestion; see BENCHMARKS.md). Tools:
 
+  all        every benchmark of BENCHMARKS.md, one after another (about 15 minutes)
   profile    cProfile of one ingest (default 2,000 articles, --workers 1)
   generate   write the synthetic corpus and its truth.json to a directory
 """
@@ -44,6 +45,8 @@ def main(argv: list[str]) -> int:
         print(f"{len(truth['articles'])} articles, {len(truth['stories'])} stories, "
               f"{len(truth['entities'])} entities in {truth['generation_seconds']}s -> {a.out}")
         return 0
+    if name == "all":
+        return run_all(rest)
     module_name = f"{__package__ or 'bench'}.{name}_bench"
     try:
         module = importlib.import_module(module_name)
@@ -53,6 +56,41 @@ def main(argv: list[str]) -> int:
         print(f"unknown benchmark '{name}'\n{__doc__}", file=sys.stderr)
         return 2
     return int(module.main(rest) or 0)
+
+
+#: Every benchmark in BENCHMARKS.md, in order, with the arguments its figures come from.
+ALL = (
+    ("ingest", ["--n", "10000"]),
+    ("ingest", ["--n", "10000", "--workers", "1"]),
+    ("annotate", ["--docs", "150", "--repeat", "2"]),
+    ("quotes", ["--split", "dev"]),
+    ("quantities", []),
+    ("entities", []),
+)
+
+
+def run_all(argv: list[str]) -> int:
+    """Run every benchmark of BENCHMARKS.md one after another; report the time of each."""
+    import time
+
+    ap = argparse.ArgumentParser(prog="python -m bench all")
+    ap.add_argument("--skip", action="append", default=[], help="a benchmark to leave out")
+    a = ap.parse_args(argv)
+    failures = []
+    times = []
+    for name, args in ALL:
+        if name in a.skip:
+            continue
+        print(f"\n## python -m bench {name} {' '.join(args)}\n", flush=True)
+        started = time.perf_counter()
+        code = main([name, *args])
+        times.append((name, " ".join(args), time.perf_counter() - started, code))
+        if code:
+            failures.append(name)
+    print("\n| benchmark | arguments | minutes | exit |\n|---|---|---:|---:|")
+    for name, args, seconds, code in times:
+        print(f"| {name} | {args} | {seconds / 60:.1f} | {code} |")
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":
