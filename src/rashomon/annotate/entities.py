@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from ..entities.keys import PARTICLES as _PARTICLES
 from ..model import Mention
 from .base import Document, register
 
@@ -42,28 +43,6 @@ submarines vehicle vehicles plane planes bomber bombers shell shells gun guns wa
 )
 
 
-_PARTICLES = frozenset(
-    {
-        "von",
-        "van",
-        "der",
-        "den",
-        "de",
-        "del",
-        "della",
-        "la",
-        "le",
-        "du",
-        "da",
-        "dos",
-        "bin",
-        "ibn",
-        "al",
-        "el",
-        "ter",
-        "zu",
-    }
-)
 
 
 def _is_title(token: Any) -> bool:
