@@ -31,7 +31,7 @@ _BOMS = (
 )
 
 #: Control characters other than tab, newline, carriage return and form feed.
-_CONTROL = {*range(0, 9), 11, *range(14, 32), 127}
+_CONTROL = bytes([*range(0, 9), 11, *range(14, 32), 127])
 
 #: Single-byte code pages of Latin-script languages, among which charset-normalizer's
 #: choice is re-ranked (iso8859_1 is charset-normalizer's name for Latin-1).
@@ -97,7 +97,8 @@ def looks_binary(data: bytes, sample: int = 8192) -> bool:
         return False
     if b"\x00" in head:
         return True
-    controls = sum(1 for b in head if b in _CONTROL)
+    # bytes.translate deletes in C: what it removes is the number of control bytes.
+    controls = len(head) - len(head.translate(None, _CONTROL))
     return controls / len(head) > 0.05
 
 
