@@ -54,13 +54,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import sys
 import time
 import warnings
 from pathlib import Path
 from typing import Any
+
+from .ingest_bench import git_info, machine
 
 REPO = Path(__file__).resolve().parent.parent
 NEWSQUANT = REPO.parent / "shared" / "bench-data" / "newsquant" / "newsquant_dev.jsonl"
@@ -386,8 +387,8 @@ def run(limit: int | None = None, baseline: bool = True) -> dict[str, Any]:
         "sentences": len(rows),
         "results": results,
         "published": PUBLISHED,
-        "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "cpus": os.cpu_count()},
+        "machine": machine(),
+        "git": git_info(),
         "date": time.strftime("%Y-%m-%d"),
     }
 
