@@ -165,14 +165,13 @@ def annotate(
     annotator = annotator or Annotator(config)
     report = AnnotateReport()
     started = time.perf_counter()
-    if force:
-        todo = ids if ids is not None else [a.id for a in store.articles()]
-    else:
-        todo = store.ids_to_annotate(annotator.signature, ids)
+    # No stored signature is empty, so forcing asks for every article (ids only, no text).
+    todo = store.ids_to_annotate("" if force else annotator.signature, ids)
     total = len(ids) if ids is not None else store.count_articles()
     report.unchanged = total - len(todo)
     for chunk in batched(todo, 200):
         articles = store.articles_by_ids(chunk)
+        words = {a.id: int(a.meta.get("words", 0)) for a in articles}
         with store.transaction():
             for result in annotator.annotate(articles):
                 if isinstance(result, Skip):
@@ -183,7 +182,7 @@ def annotate(
                     result.article_id, annotator.signature, serialize.dumps(result)
                 )
                 report.annotated += 1
-        report.words += sum(int(a.meta.get("words", 0)) for a in articles)
+                report.words += words[result.article_id]
         if progress:
             report.seconds = time.perf_counter() - started
             progress(report)
