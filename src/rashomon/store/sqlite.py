@@ -406,7 +406,8 @@ class SQLiteStore:
         self.conn.execute("DELETE FROM entities")
         self.conn.execute("DELETE FROM entity_mentions")
         self.conn.executemany(
-            "INSERT INTO entities (id, name, type, country, mentions, data) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO entities (id, name, type, country, mentions, data) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
             [
                 (
                     e["id"],
@@ -469,6 +470,140 @@ class SQLiteStore:
             (entity_id,),
         )
         return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+    def entity_ids_by_article(self, ids: list[str]) -> dict[str, dict[int, str]]:
+        """article id -> {mention index: entity id}, for the given articles."""
+        out: dict[str, dict[int, str]] = {}
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            for a, m, e in self.conn.execute(
+                "SELECT article_id, mention, entity_id FROM entity_mentions "
+                f"WHERE article_id IN ({marks})",
+                chunk,
+            ):
+                out.setdefault(a, {})[m] = e
+        return out
+
+    def entity_names(self, ids: list[str]) -> dict[str, tuple[str, str]]:
+        """entity id -> (name, type)."""
+        out: dict[str, tuple[str, str]] = {}
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            for i, name, type_ in self.conn.execute(
+                f"SELECT id, name, type FROM entities WHERE id IN ({marks})", chunk
+            ):
+                out[i] = (name, type_)
+        return out
+
+    # -- stories ------------------------------------------------------------------------
+
+    def article_ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM articles ORDER BY id")]
+
+    def story_feature_ids(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT article_id FROM story_features")}
+
+    def save_story_features(
+        self, rows: list[tuple[str, float | None, str, bytes | None, str | None]]
+    ) -> None:
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO story_features (article_id, day, data, vector, model) "
+            "VALUES (?, ?, ?, ?, ?)",
+            rows,
+        )
+
+    def story_features(self) -> Iterator[tuple[str, float | None, str, bytes | None, str | None]]:
+        yield from self.conn.execute(
+            "SELECT article_id, day, data, vector, model FROM story_features ORDER BY article_id"
+        )
+
+    def clear_stories(self, features: bool = False) -> None:
+        for table in ("story_members", "stories", "storylines"):
+            self.conn.execute(f"DELETE FROM {table}")
+        if features:
+            self.conn.execute("DELETE FROM story_features")
+
+    def story_members(self) -> dict[str, tuple[str, str]]:
+        """article id -> (story id, block id)."""
+        return {
+            a: (s, b)
+            for a, s, b in self.conn.execute(
+                "SELECT article_id, story_id, block FROM story_members"
+            )
+        }
+
+    def replace_story_members(
+        self, article_ids: list[str], rows: list[tuple[str, str, str]]
+    ) -> None:
+        for chunk in _chunks(article_ids, 500):
+            marks = ",".join("?" * len(chunk))
+            self.conn.execute(f"DELETE FROM story_members WHERE article_id IN ({marks})", chunk)
+        self.conn.executemany(
+            "INSERT INTO story_members (article_id, story_id, block) VALUES (?, ?, ?)", rows
+        )
+
+    def replace_stories(self, stale: list[str], stories: list[dict[str, Any]]) -> None:
+        """Delete the ``stale`` story ids, then insert or replace ``stories``."""
+        for chunk in _chunks(stale, 500):
+            marks = ",".join("?" * len(chunk))
+            self.conn.execute(f"DELETE FROM stories WHERE id IN ({marks})", chunk)
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO stories (id, storyline, title, start, end, size, data) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    s["id"],
+                    s.get("storyline"),
+                    s["title"],
+                    s.get("start"),
+                    s.get("end"),
+                    len(s["articles"]),
+                    json.dumps(s, ensure_ascii=False, sort_keys=True),
+                )
+                for s in stories
+            ],
+        )
+
+    def replace_storylines(self, storylines: list[dict[str, Any]]) -> None:
+        self.conn.execute("DELETE FROM storylines")
+        self.conn.executemany(
+            "INSERT INTO storylines (id, title, data) VALUES (?, ?, ?)",
+            [
+                (s["id"], s["title"], json.dumps(s, ensure_ascii=False, sort_keys=True))
+                for s in storylines
+            ],
+        )
+        for line in storylines:
+            for chunk in _chunks(line["stories"], 500):
+                marks = ",".join("?" * len(chunk))
+                self.conn.execute(
+                    f"UPDATE stories SET storyline = ? WHERE id IN ({marks})", [line["id"], *chunk]
+                )
+
+    def stories(self) -> list[dict[str, Any]]:
+        out = []
+        for data, line in self.conn.execute(
+            "SELECT data, storyline FROM stories ORDER BY start, id"
+        ):
+            story = json.loads(data)
+            story["storyline"] = line
+            out.append(story)
+        return out
+
+    def story(self, story_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            "SELECT data, storyline FROM stories WHERE id = ?", (story_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        story = json.loads(row[0])
+        story["storyline"] = row[1]
+        return story
+
+    def storylines(self) -> list[dict[str, Any]]:
+        return [
+            json.loads(r[0]) for r in self.conn.execute("SELECT data FROM storylines ORDER BY id")
+        ]
 
     # -- inputs and skips ---------------------------------------------------------------
 

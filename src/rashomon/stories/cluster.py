@@ -1,0 +1,346 @@
+"""Articles to stories: candidate pairs by sparse products in time windows, then
+average-link clustering inside each connected block, with no number of clusters given.
+
+The similarity of two articles is
+
+    time(i, j) * (w_terms * cos(terms) + w_entities * cos(entities) + w_vector * cos(MiniLM))
+
+with every weight and IDF applied inside one sparse matrix, so ``X @ X.T`` over a time
+window yields the first two terms for exactly the pairs that share a key. ``time`` is 1
+within a day and falls linearly to 0 at ``window_days``; undated articles are compared
+with everything at full weight.
+
+Two articles can end up in one story only through a chain of pairs scoring at least
+``threshold`` (average link never merges clusters whose best pair is below it), so the
+connected components of that graph ("blocks") are clustered independently and exactly.
+That makes the result a function of the article set, whatever the input order, and
+lets an incremental run re-cluster only the blocks that new articles touch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+
+from .features import ArticleFeatures
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    threshold: float = 0.3
+    window_days: float = 7.0
+    w_terms: float = 0.45
+    w_entities: float = 0.35
+    w_vector: float = 0.2
+    #: Terms kept per article (highest TF-IDF first); entities are all kept.
+    max_terms: int = 40
+    #: Keys in more than this share of the articles (with at least 50 articles) are
+    #: dropped: they join everything and separate nothing.
+    max_df: float = 0.3
+    #: Rows per sparse product.
+    chunk: int = 2048
+    #: Blocks larger than this are split by raising their threshold (chaining guard).
+    max_block: int = 5000
+
+    @classmethod
+    def from_config(cls, section: dict) -> Params:
+        fields = {k: section[k] for k in cls.__dataclass_fields__ if k in section}
+        return cls(**fields)
+
+
+class FeatureTable:
+    """Every article's features as one weighted, row-normalised sparse matrix."""
+
+    def __init__(self, features: Sequence[ArticleFeatures], params: Params) -> None:
+        self.params = params
+        n = len(features)
+        # Deterministic row order: by day (undated last), then id.
+        order = sorted(
+            range(n),
+            key=lambda i: (features[i].day is None, features[i].day or 0.0, features[i].id),
+        )
+        self.features = [features[i] for i in order]
+        self.ids = [f.id for f in self.features]
+        self.index = {a: i for i, a in enumerate(self.ids)}
+        self.days = np.array(
+            [np.nan if f.day is None else f.day for f in self.features], dtype=np.float64
+        )
+        vocab: dict[str, int] = {}
+        indptr = [0]
+        indices: list[int] = []
+        data: list[float] = []
+        for f in self.features:
+            for key, w in f.keys.items():
+                j = vocab.get(key)
+                if j is None:
+                    j = vocab[key] = len(vocab)
+                indices.append(j)
+                data.append(w)
+            indptr.append(len(indices))
+        self.vocab = vocab
+        is_entity = np.zeros(len(vocab), dtype=bool)
+        for key, j in vocab.items():
+            is_entity[j] = key.startswith("e:")
+        x = sparse.csr_matrix(
+            (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32), indptr),
+            shape=(n, len(vocab)),
+        )
+        self.matrix = _weigh(x, is_entity, params)
+        dims = {f.vector.shape[0] for f in self.features if f.vector is not None}
+        self.vectors: np.ndarray | None = None
+        self.has_vector = np.zeros(n, dtype=bool)
+        if dims and params.w_vector > 0:
+            (dim,) = dims
+            self.vectors = np.zeros((n, dim), dtype=np.float32)
+            for i, f in enumerate(self.features):
+                if f.vector is not None:
+                    self.vectors[i] = f.vector
+                    self.has_vector[i] = True
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def _weigh(x: sparse.csr_matrix, is_entity: np.ndarray, p: Params) -> sparse.csr_matrix:
+    n = x.shape[0]
+    df = np.bincount(x.indices, minlength=x.shape[1]).astype(np.float32)
+    idf = np.log((n + 1) / (df + 1)).astype(np.float32) + 1.0
+    if n >= 50:
+        idf[df > p.max_df * n] = 0.0
+    x = x.copy()
+    x.data *= idf[x.indices]
+    # Keep the strongest terms of each row (entities are few and all kept).
+    rows = np.repeat(np.arange(n), np.diff(x.indptr))
+    ent = is_entity[x.indices]
+    keep = x.data > 0
+    term_pos = np.flatnonzero(~ent & keep)
+    if term_pos.size:
+        # rank terms within their row by weight (descending), ties by column
+        order = np.lexsort((x.indices[term_pos], -x.data[term_pos], rows[term_pos]))
+        ranked = term_pos[order]
+        r = rows[ranked]
+        starts = np.searchsorted(r, r, side="left")
+        rank = np.arange(ranked.size) - starts
+        keep[ranked[rank >= p.max_terms]] = False
+    x.data[~keep] = 0.0
+    # Normalise terms and entities separately, then weight each part.
+    for part, weight in ((~ent, p.w_terms), (ent, p.w_entities)):
+        sq = np.bincount(rows[part], weights=x.data[part].astype(np.float64) ** 2, minlength=n)
+        norm = np.sqrt(sq)
+        scale = np.where(norm > 0, np.sqrt(weight) / np.maximum(norm, 1e-12), 0.0)
+        x.data[part] *= scale[rows[part]].astype(np.float32)
+    x.eliminate_zeros()
+    return x
+
+
+def _time_factor(d1: np.ndarray, d2: np.ndarray, window: float) -> np.ndarray:
+    gap = np.abs(d1 - d2)
+    factor = np.clip(1.0 - (gap - 1.0) / max(window - 1.0, 1e-9), 0.0, 1.0)
+    return np.where(np.isnan(gap), 1.0, factor)
+
+
+def pair_scores(table: FeatureTable, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Similarity of the given pairs of row indices."""
+    x = table.matrix
+    base = np.asarray(x[rows].multiply(x[cols]).sum(axis=1)).ravel()
+    return _finish(table, rows, cols, base)
+
+
+def _finish(table: FeatureTable, rows: np.ndarray, cols: np.ndarray, base: np.ndarray):
+    p = table.params
+    score = base.astype(np.float64)
+    if table.vectors is not None:
+        both = table.has_vector[rows] & table.has_vector[cols]
+        cos = np.einsum("ij,ij->i", table.vectors[rows], table.vectors[cols])
+        # Without vectors on both sides, the lexical parts stand for the whole.
+        score = np.where(both, score + p.w_vector * cos, score / (1.0 - p.w_vector))
+    else:
+        score = score / max(p.w_terms + p.w_entities, 1e-9)
+    return score * _time_factor(table.days[rows], table.days[cols], p.window_days)
+
+
+def candidate_edges(
+    table: FeatureTable, rows: np.ndarray | None = None, within: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs (i < j) scoring at least the threshold, among ``rows`` x ``within``.
+
+    ``rows`` defaults to every row and ``within`` (a boolean mask over rows) to
+    everything. Work is done in chunks of rows against the rows inside the time window
+    of the chunk, so the cost grows with the corpus times the window's density.
+    """
+    p = table.params
+    n = len(table)
+    rows = np.arange(n) if rows is None else np.asarray(sorted(set(rows.tolist())), dtype=np.int64)
+    x = table.matrix
+    days = table.days
+    dated = ~np.isnan(days)
+    undated = np.flatnonzero(~dated)
+    if within is not None:
+        undated = undated[within[undated]]
+    out_i: list[np.ndarray] = []
+    out_j: list[np.ndarray] = []
+    out_s: list[np.ndarray] = []
+    for start in range(0, len(rows), p.chunk):
+        chunk = rows[start : start + p.chunk]
+        chunk_days = days[chunk]
+        if np.isnan(chunk_days).all():
+            cols = np.arange(n)
+        else:
+            lo = np.nanmin(chunk_days) - p.window_days
+            hi = np.nanmax(chunk_days) + p.window_days
+            a = np.searchsorted(days[dated], lo, side="left")
+            b = np.searchsorted(days[dated], hi, side="right")
+            cols = np.arange(a, b)  # dated rows come first, sorted by day
+            if np.isnan(chunk_days).any():
+                cols = np.arange(n)
+            else:
+                cols = np.concatenate([cols, undated])
+        if within is not None:
+            cols = cols[within[cols]]
+        if cols.size == 0:
+            continue
+        product = (x[chunk] @ x[cols].T).tocoo()
+        i = chunk[product.row]
+        j = cols[product.col]
+        keep = i != j
+        i, j, base = i[keep], j[keep], product.data[keep]
+        score = _finish(table, i, j, base)
+        keep = score >= p.threshold
+        i, j, score = i[keep], j[keep], score[keep]
+        lo_, hi_ = np.minimum(i, j), np.maximum(i, j)
+        out_i.append(lo_)
+        out_j.append(hi_)
+        out_s.append(score)
+    if not out_i:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0)
+    i = np.concatenate(out_i)
+    j = np.concatenate(out_j)
+    s = np.concatenate(out_s)
+    # A pair found from both ends appears twice: keep one.
+    key = i.astype(np.int64) * n + j
+    key, first = np.unique(key, return_index=True)
+    return i[first], j[first], s[first]
+
+
+def blocks(n: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Component label of each row in the graph of edges (i, j)."""
+    graph = sparse.coo_matrix((np.ones(len(i), dtype=np.int8), (i, j)), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    return labels
+
+
+def average_link(sim: np.ndarray, threshold: float) -> np.ndarray:
+    """Cluster labels (0..k-1) of a dense similarity matrix by average linkage.
+
+    Merges the most similar pair of clusters while their average similarity is at least
+    ``threshold``; ties go to the lowest indices, so the result depends only on the
+    matrix (whose row order is the deterministic day-then-id order).
+    """
+    n = sim.shape[0]
+    if n == 1:
+        return np.zeros(1, dtype=np.int64)
+    s = sim.astype(np.float64, copy=True)
+    np.fill_diagonal(s, -np.inf)
+    size = np.ones(n)
+    alive = np.ones(n, dtype=bool)
+    label = np.arange(n)
+    best = s.argmax(axis=1)
+    best_val = s[np.arange(n), best]
+    while True:
+        a = int(np.argmax(np.where(alive, best_val, -np.inf)))
+        if not alive[a] or best_val[a] < threshold:
+            break
+        b = int(best[a])
+        a, b = min(a, b), max(a, b)
+        merged = (size[a] * s[a] + size[b] * s[b]) / (size[a] + size[b])
+        merged[a] = -np.inf
+        merged[b] = -np.inf
+        merged[~alive] = -np.inf
+        s[a], s[:, a] = merged, merged
+        s[b], s[:, b] = -np.inf, -np.inf
+        size[a] += size[b]
+        alive[b] = False
+        label[label == b] = a
+        best_val[b] = -np.inf
+        # Rows whose best partner was a or b, and a itself, look again.
+        stale = np.flatnonzero(alive & ((best == a) | (best == b)))
+        stale = np.union1d(stale, [a])
+        best[stale] = s[stale].argmax(axis=1)
+        best_val[stale] = s[stale, best[stale]]
+        # Others may now prefer the merged cluster.
+        better = alive & (merged > best_val)
+        better[a] = False
+        best[better] = a
+        best_val[better] = merged[better]
+    _, labels = np.unique(label, return_inverse=True)
+    return labels
+
+
+def dense_scores(table: FeatureTable, members: np.ndarray) -> np.ndarray:
+    """All pairwise similarities among ``members`` (a block)."""
+    x = table.matrix[members]
+    base = (x @ x.T).toarray().astype(np.float64)
+    m = len(members)
+    ii, jj = np.meshgrid(np.arange(m), np.arange(m), indexing="ij")
+    rows, cols = members[ii.ravel()], members[jj.ravel()]
+    return _finish(table, rows, cols, base.ravel()).reshape(m, m)
+
+
+def cluster_rows(
+    table: FeatureTable, members: np.ndarray, edges: tuple[np.ndarray, np.ndarray, np.ndarray]
+) -> list[tuple[np.ndarray, int]]:
+    """Stories among ``members`` given their edges: (row indices, first row of the block)."""
+    p = table.params
+    local = {int(r): k for k, r in enumerate(members)}
+    i, j, s = edges
+    li = np.array([local[int(a)] for a in i], dtype=np.int64)
+    lj = np.array([local[int(b)] for b in j], dtype=np.int64)
+    labels = blocks(len(members), li, lj)
+    stories: list[tuple[np.ndarray, int]] = []
+    order = np.argsort(labels, kind="stable")
+    bounds = np.flatnonzero(np.diff(labels[order])) + 1
+    for group in np.split(order, bounds):
+        rows_ = members[np.sort(group)]
+        stories += [(r, int(rows_[0])) for r in _cluster_block(table, rows_, p.threshold)]
+    return stories
+
+
+def _cluster_block(table: FeatureTable, rows: np.ndarray, threshold: float) -> list[np.ndarray]:
+    if len(rows) == 1:
+        return [rows]
+    if len(rows) > table.params.max_block:
+        # Chaining made a huge block: split it by a stricter threshold first.
+        stricter = threshold + 0.05
+        i, j, s = candidate_edges(table, rows, within=np.isin(np.arange(len(table)), rows))
+        keep = s >= stricter
+        local = {int(r): k for k, r in enumerate(rows)}
+        li = np.array([local[int(a)] for a in i[keep]], dtype=np.int64)
+        lj = np.array([local[int(b)] for b in j[keep]], dtype=np.int64)
+        labels = blocks(len(rows), li, lj)
+        if len(set(labels.tolist())) == 1 and stricter > 0.95:
+            return [rows]
+        out: list[np.ndarray] = []
+        for lab in sorted(set(labels.tolist())):
+            out += _cluster_block(table, rows[labels == lab], stricter)
+        return out
+    labels = average_link(dense_scores(table, rows), table.params.threshold)
+    return [rows[labels == k] for k in range(labels.max() + 1)]
+
+
+def cluster_all(table: FeatureTable) -> list[np.ndarray]:
+    """Every story of the table, each an array of row indices, in row order."""
+    edges = candidate_edges(table)
+    stories = [rows for rows, _ in cluster_rows(table, np.arange(len(table)), edges)]
+    return sorted(stories, key=lambda r: int(r[0]))
+
+
+def labels_of(stories: Iterable[np.ndarray], n: int) -> np.ndarray:
+    out = np.full(n, -1, dtype=np.int64)
+    for k, rows in enumerate(stories):
+        out[rows] = k
+    return out
