@@ -505,6 +505,137 @@ def entity(name: str, db: str, as_json: bool) -> None:
     click.echo(f"Mentions: {len(mentions)} in {len({a for a, *_ in mentions})} article(s)")
 
 
+@cli.command("cluster")
+@_db_option
+@click.option("--rebuild", is_flag=True, help="Recompute every article's features and story.")
+@_json_option
+@click.pass_obj
+def cluster_cmd(state: _State, db: str, rebuild: bool, as_json: bool) -> None:
+    """Group articles into stories (one event each) and stories into storylines.
+
+    Incremental: new articles join or form stories, and only the stories they touch are
+    re-clustered; story ids stay put when unrelated articles arrive. Run after
+    'annotate' and 'resolve' (it also works on bare articles, with words only).
+
+    \b
+    Example:
+      rashomon cluster --db demo.db
+      rashomon stories --db demo.db
+    """
+    from .stories import cluster_store
+
+    with _open(db) as store:  # type: ignore[attr-defined]
+        report = cluster_store(store, state.config, rebuild=rebuild)
+    if as_json:
+        _echo_json(vars(report))
+    elif not state.quiet:
+        click.echo(report.summary())
+        for note in report.notes:
+            click.echo(f"note: {note}")
+
+
+def _story_line(s: dict[str, Any]) -> str:
+    dates = s.get("start") or "?"
+    if s.get("end") and s["end"] != s.get("start"):
+        dates += f"..{s['end']}"
+    outlets = len(s.get("outlets", []))
+    return f"{s['id']}  {dates}  {len(s['articles'])} article(s), {outlets} outlet(s)  {s['title']}"
+
+
+@cli.command()
+@_db_option
+@click.option("--storyline", help="Only the stories of this storyline.")
+@click.option("--min-articles", type=click.IntRange(min=1), default=1, show_default=True)
+@_json_option
+def stories(db: str, storyline: str | None, min_articles: int, as_json: bool) -> None:
+    """List storylines and their stories (run 'rashomon cluster' first).
+
+    \b
+    Example:
+      rashomon stories --db demo.db --min-articles 2
+    """
+    with _open(db) as store:  # type: ignore[attr-defined]
+        rows = [s for s in store.stories() if len(s["articles"]) >= min_articles]
+        lines = store.storylines()
+    if storyline:
+        rows = [s for s in rows if s.get("storyline") == storyline]
+        lines = [line for line in lines if line["id"] == storyline]
+    if as_json:
+        for s in rows:
+            s.pop("profile", None)
+        keep = {s["id"] for s in rows}
+        _echo_json(
+            {
+                "stories": rows,
+                "storylines": [
+                    {**line, "stories": [x for x in line["stories"] if x in keep]}
+                    for line in lines
+                    if any(x in keep for x in line["stories"])
+                ],
+            }
+        )
+        return
+    if not rows:
+        click.echo("no stories (run 'rashomon cluster' first)")
+        return
+    by_id = {s["id"]: s for s in rows}
+    for line in lines:
+        chosen = [by_id[x] for x in line["stories"] if x in by_id]
+        if not chosen:
+            continue
+        click.echo(f"storyline {line['id']}  {line['title']}  ({len(chosen)} stor(ies))")
+        for s in chosen:
+            click.echo("  " + _story_line(s))
+
+
+@cli.command()
+@click.argument("story_id")
+@_db_option
+@_json_option
+def story(story_id: str, db: str, as_json: bool) -> None:
+    """Show one story: dates, outlets, principal entities, summary and articles.
+
+    \b
+    Example:
+      rashomon story s004674b34a43 --db demo.db
+    """
+    from .errors import NotFoundError
+
+    with _open(db) as store:  # type: ignore[attr-defined]
+        s = store.story(story_id)
+        if s is None:
+            raise NotFoundError(f"no story '{story_id}' (see 'rashomon stories')")
+        articles = store.articles_by_ids(s["articles"])
+    s.pop("profile", None)
+    listed = sorted(articles, key=lambda a: (a.published or "", a.id))
+    if as_json:
+        _echo_json(
+            {
+                **s,
+                "article_list": [
+                    {"id": a.id, "outlet": a.outlet, "title": a.title, "published": a.published}
+                    for a in listed
+                ],
+            }
+        )
+        return
+    click.echo(_story_line(s))
+    click.echo(f"storyline: {s.get('storyline')}")
+    click.echo("outlets: " + ", ".join(s["outlets"]))
+    if s["entities"]:
+        click.echo(
+            "principal entities: "
+            + "; ".join(f"{e['name']} ({e['articles']})" for e in s["entities"])
+        )
+    if s["summary"]:
+        click.echo("summary:")
+        for line in s["summary"]:
+            click.echo(f"  - {line['text']}")
+    click.echo("articles:")
+    for a in listed:
+        click.echo(f"  {a.id}  {a.published or '?':25.25}  {a.outlet or '(unknown)'}: {a.title}")
+
+
 @cli.command()
 @_db_option
 @click.option("--stage", help="Only skips of this stage (e.g. ingest).")

@@ -500,15 +500,26 @@ class SQLiteStore:
     def article_ids(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT id FROM articles ORDER BY id")]
 
-    def story_feature_ids(self) -> set[str]:
-        return {r[0] for r in self.conn.execute("SELECT article_id FROM story_features")}
+    def story_feature_basis(self) -> dict[str, str]:
+        """article id -> what its stored story features were computed from."""
+        return dict(self.conn.execute("SELECT article_id, basis FROM story_features"))
+
+    def current_basis(self) -> dict[str, str]:
+        """article id -> what story features could be computed from now ("", "a", "ae")."""
+        out = {r[0]: "" for r in self.conn.execute("SELECT id FROM articles")}
+        for (a,) in self.conn.execute("SELECT article_id FROM annotations"):
+            out[a] = "a"
+        for (a,) in self.conn.execute("SELECT DISTINCT article_id FROM entity_mentions"):
+            if a in out:
+                out[a] = "ae"
+        return out
 
     def save_story_features(
-        self, rows: list[tuple[str, float | None, str, bytes | None, str | None]]
+        self, rows: list[tuple[str, float | None, str, bytes | None, str | None, str]]
     ) -> None:
         self.conn.executemany(
-            "INSERT OR REPLACE INTO story_features (article_id, day, data, vector, model) "
-            "VALUES (?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO story_features (article_id, day, data, vector, model, basis) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
             rows,
         )
 

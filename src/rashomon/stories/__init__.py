@@ -118,7 +118,11 @@ def _decode(
 
 
 def _new_features(
-    store: Store, ids: list[str], section: dict[str, Any], report: StoriesReport
+    store: Store,
+    ids: list[str],
+    section: dict[str, Any],
+    report: StoriesReport,
+    basis: dict[str, str],
 ) -> None:
     embedder = None
     model_id = None
@@ -146,7 +150,7 @@ def _new_features(
         with store.transaction():
             store.save_story_features(
                 [
-                    (f.id, f.day, _encode(f), v, model_id if v is not None else None)
+                    (f.id, f.day, _encode(f), v, model_id if v is not None else None, basis[f.id])
                     for f, v in zip(feats, vectors, strict=True)
                 ]
             )
@@ -164,9 +168,11 @@ def cluster_store(
     if rebuild:
         with store.transaction():
             store.clear_stories(features=True)
-    have = store.story_feature_ids()
-    missing = [a for a in store.article_ids() if a not in have]
-    _new_features(store, missing, section, report)
+    stored = store.story_feature_basis()
+    now = store.current_basis()
+    # New articles, and articles annotated or resolved since their features were made.
+    todo = sorted(a for a, basis in now.items() if stored.get(a) != basis)
+    _new_features(store, todo, section, report, now)
 
     features = [_decode(*row) for row in store.story_features()]
     report.articles = len(features)
@@ -175,6 +181,10 @@ def cluster_store(
         return report
     table = FeatureTable(features, params)
     members = store.story_members()
+    # Articles whose features changed are clustered again, with their old blocks.
+    changed_blocks = {members[a][1] for a in todo if a in members}
+    redo = set(todo)
+    members = {a: sb for a, sb in members.items() if a not in redo}
     new_rows = np.array(
         sorted(table.index[a] for a in table.ids if a not in members), dtype=np.int64
     )
@@ -188,7 +198,9 @@ def cluster_store(
     # Blocks touched by new articles, and every member of those blocks.
     i, j, _ = candidate_edges(table, new_rows)
     touched_rows = set(new_rows.tolist()) | set(i.tolist()) | set(j.tolist())
-    touched_blocks = {members[table.ids[r]][1] for r in touched_rows if table.ids[r] in members}
+    touched_blocks = changed_blocks | {
+        members[table.ids[r]][1] for r in touched_rows if table.ids[r] in members
+    }
     affected = set(touched_rows)
     for a, (_, block) in members.items():
         if block in touched_blocks and a in table.index:
@@ -200,7 +212,8 @@ def cluster_store(
     clusters = cluster_rows(table, rows, edges)
     report.reclustered = len(rows)
 
-    stale = sorted({members[table.ids[r]][0] for r in rows if table.ids[r] in members})
+    old_members = store.story_members()
+    stale = sorted({old_members[table.ids[r]][0] for r in rows if table.ids[r] in old_members})
     names = store.entity_names(
         sorted({k[2:] for r in rows for k in table.features[r].keys if k.startswith("e:")})
     )

@@ -5,7 +5,8 @@ The similarity of two articles is
 
     time(i, j) * (w_terms * cos(terms) + w_entities * cos(entities) + w_vector * cos(MiniLM))
 
-with every weight and IDF applied inside one sparse matrix, so ``X @ X.T`` over a time
+divided by the sum of the weights of the parts both articles have, with every weight
+and IDF applied inside one sparse matrix, so ``X @ X.T`` over a time
 window yields the first two terms for exactly the pairs that share a key. ``time`` is 1
 within a day and falls linearly to 0 at ``window_days``; undated articles are compared
 with everything at full weight.
@@ -90,6 +91,12 @@ class FeatureTable:
             shape=(n, len(vocab)),
         )
         self.matrix = _weigh(x, is_entity, params)
+        # Which rows have any (weighted) entity: the similarity of two articles is
+        # normalised over the parts both of them have.
+        m = self.matrix
+        rows_of = np.repeat(np.arange(n), np.diff(m.indptr))
+        self.has_entities = np.zeros(n, dtype=bool)
+        self.has_entities[rows_of[is_entity[m.indices] & (m.data > 0)]] = True
         dims = {f.vector.shape[0] for f in self.features if f.vector is not None}
         self.vectors: np.ndarray | None = None
         self.has_vector = np.zeros(n, dtype=bool)
@@ -153,13 +160,13 @@ def pair_scores(table: FeatureTable, rows: np.ndarray, cols: np.ndarray) -> np.n
 def _finish(table: FeatureTable, rows: np.ndarray, cols: np.ndarray, base: np.ndarray):
     p = table.params
     score = base.astype(np.float64)
+    weight = p.w_terms + p.w_entities * (table.has_entities[rows] & table.has_entities[cols])
     if table.vectors is not None:
         both = table.has_vector[rows] & table.has_vector[cols]
         cos = np.einsum("ij,ij->i", table.vectors[rows], table.vectors[cols])
-        # Without vectors on both sides, the lexical parts stand for the whole.
-        score = np.where(both, score + p.w_vector * cos, score / (1.0 - p.w_vector))
-    else:
-        score = score / max(p.w_terms + p.w_entities, 1e-9)
+        score = score + np.where(both, p.w_vector * cos, 0.0)
+        weight = weight + p.w_vector * both
+    score = score / np.maximum(weight, 1e-9)
     return score * _time_factor(table.days[rows], table.days[cols], p.window_days)
 
 

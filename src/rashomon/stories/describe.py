@@ -118,7 +118,7 @@ def link_storylines(stories: list[dict[str, Any]], section: dict[str, Any]) -> l
     Candidates share a principal entity (inverted index); average linkage inside the
     connected candidate groups keeps one broad actor from chaining everything together.
     """
-    threshold = float(section.get("storyline_threshold", 0.3))
+    threshold = float(section.get("storyline_threshold", 0.2))
     stories = sorted(stories, key=lambda s: (s.get("start") or "9999", s["id"]))
     index: dict[str, list[int]] = defaultdict(list)
     for k, s in enumerate(stories):

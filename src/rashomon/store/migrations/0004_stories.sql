@@ -5,7 +5,9 @@ CREATE TABLE story_features (
     day REAL,
     data TEXT NOT NULL,
     vector BLOB,
-    model TEXT
+    model TEXT,
+    -- what the features were computed from: "a" annotations, "e" entities (or neither)
+    basis TEXT NOT NULL DEFAULT ''
 );
 
 CREATE TABLE story_members (
