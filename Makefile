@@ -24,6 +24,8 @@ demo: $(STAMP)
 	$(VENV)/bin/rashomon ingest examples/corpus --db $(DEMO_DB)
 	$(VENV)/bin/rashomon annotate --db $(DEMO_DB)
 	$(VENV)/bin/rashomon resolve --db $(DEMO_DB)
+	$(VENV)/bin/rashomon cluster --db $(DEMO_DB)
+	$(VENV)/bin/rashomon stories --db $(DEMO_DB)
 	$(VENV)/bin/rashomon articles --db $(DEMO_DB)
 	$(VENV)/bin/rashomon entities --db $(DEMO_DB) --limit 15
 	$(VENV)/bin/rashomon skipped --db $(DEMO_DB)

@@ -1,0 +1,240 @@
+"""Stories and storylines: the example corpus and the seeds, incremental runs, order."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from conftest import EXAMPLE, TRUTH
+
+from rashomon.annotate import annotate
+from rashomon.cli import cli, main
+from rashomon.entities import resolve_store
+from rashomon.ingest import ingest
+from rashomon.stories import cluster_store
+from rashomon.stories.cluster import (
+    FeatureTable,
+    Params,
+    average_link,
+    candidate_edges,
+    cluster_all,
+)
+from rashomon.stories.features import ArticleFeatures, day_number, normalise
+from rashomon.store import open_store
+
+TRUTH_DATA = json.loads(TRUTH.read_text())
+
+
+def _pipeline(paths: list[Path], db: Path, cluster: bool = True):
+    store = open_store(str(db))
+    ingest([str(p) for p in paths], store)
+    annotate(store)
+    resolve_store(store)
+    if cluster:
+        cluster_store(store)
+    return store
+
+
+def _partition(store) -> set[frozenset[str]]:
+    return {frozenset(s["articles"]) for s in store.stories()}
+
+
+def _truth_partition(store) -> tuple[set[frozenset[str]], dict[str, list[str]]]:
+    by_path = {}
+    for a in store.articles():
+        key = Path(a.path).resolve().relative_to(EXAMPLE.resolve()).as_posix()
+        if a.locator.startswith("entry "):
+            key += "#" + a.locator.removeprefix("entry ")
+        by_path[key] = a.id
+    groups: dict[str, set[str]] = {}
+    for art in TRUTH_DATA["articles"]:
+        groups.setdefault(art["story"], set()).add(by_path[art["file"]])
+    return {frozenset(g) for g in groups.values()}, {k: sorted(v) for k, v in groups.items()}
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    store = _pipeline([EXAMPLE], tmp_path_factory.mktemp("stories") / "s.db")
+    yield store
+    store.close()
+
+
+def test_example_stories_match_the_truth(example) -> None:
+    truth, _ = _truth_partition(example)
+    assert _partition(example) == truth
+
+
+def test_example_storylines_match_the_truth(example) -> None:
+    _, groups = _truth_partition(example)
+    story_of = {a: s["id"] for s in example.stories() for a in s["articles"]}
+    line_of = {s["id"]: s["storyline"] for s in example.stories()}
+    for line, stories in TRUTH_DATA["storylines"].items():
+        found = {line_of[story_of[groups[s][0]]] for s in stories}
+        assert len(found) == 1, (line, found)
+    lines = {line_of[story_of[groups[s][0]]] for s in ("A", "C")}
+    assert len(lines) == 2
+
+
+def test_example_story_descriptions(example) -> None:
+    big = max(example.stories(), key=lambda s: len(s["articles"]))
+    assert big["start"] == TRUTH_DATA["stories"]["A"]["date"]
+    assert len(big["outlets"]) == 4
+    names = {e["name"] for e in big["entities"]}
+    assert {"Dolvitsa", "Selvenergo"} <= names
+    assert 1 <= len(big["summary"]) <= 3
+    assert all(s["article"] in big["articles"] for s in big["summary"])
+    assert big["id"].startswith("s") and big["id"][1:] in "".join(big["articles"])
+
+
+def test_rerun_changes_nothing(example) -> None:
+    before = example.stories()
+    report = cluster_store(example)
+    assert report.new_articles == 0 and report.embedded == 0
+    assert example.stories() == before
+
+
+def test_incremental_equals_one_shot_and_ids_stay(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(EXAMPLE, corpus)
+    later = tmp_path / "later"
+    later.mkdir()
+    # The observatory story (C) arrives after the rest has been clustered.
+    for f in corpus.rglob("*observatory*"):
+        f.rename(later / f.name)
+    store = _pipeline([corpus], tmp_path / "inc.db")
+    first = {s["id"]: set(s["articles"]) for s in store.stories()}
+    ingest([str(later)], store)
+    annotate(store)
+    resolve_store(store)
+    report = cluster_store(store)
+    assert report.new_articles >= 1
+    after = {s["id"]: set(s["articles"]) for s in store.stories()}
+    for sid, members in first.items():
+        assert after[sid] == members  # untouched stories keep id and members
+    assert len(after) == len(first) + 1
+    incremental = _partition(store)
+    cluster_store(store, rebuild=True)
+    assert _partition(store) == incremental
+    store.close()
+
+
+def test_order_of_input_does_not_matter(tmp_path: Path) -> None:
+    files = sorted(p for p in EXAMPLE.rglob("*") if p.is_file())
+    a = _pipeline(files, tmp_path / "a.db")
+    b = _pipeline(files[::-1], tmp_path / "b.db")
+    assert [(s["id"], s["articles"]) for s in a.stories()] == [
+        (s["id"], s["articles"]) for s in b.stories()
+    ]
+    a.close()
+    b.close()
+
+
+def test_features_are_recomputed_once_entities_exist(tmp_path: Path) -> None:
+    store = open_store(str(tmp_path / "bare.db"))
+    ingest([str(EXAMPLE)], store)
+    bare = cluster_store(store)
+    assert bare.articles == 8
+    annotate(store)
+    resolve_store(store)
+    report = cluster_store(store)
+    assert report.new_articles == 8  # every article's features changed
+    truth, _ = _truth_partition(store)
+    assert _partition(store) == truth
+    store.close()
+
+
+SEED_DATES = ("2024-02-26", "2024-02-27", "2025-09-04")
+
+
+def test_seeds_two_stories_one_storyline(seeds_dir: Path, tmp_path: Path) -> None:
+    # The seeds carry no metadata: give them dates and outlets as a user would.
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    for k, (path, day) in enumerate(zip(sorted(seeds_dir.glob("*.txt")), SEED_DATES, strict=True)):
+        (folder / f"{k}.md").write_text(
+            f"---\npublished: {day}\noutlet: Outlet {k}\n---\n" + path.read_text("utf-8"),
+            encoding="utf-8",
+        )
+    store = _pipeline([folder], tmp_path / "seeds.db")
+    ids = {a.outlet: a.id for a in store.articles()}
+    stories = store.stories()
+    assert {frozenset(s["articles"]) for s in stories} == {
+        frozenset({ids["Outlet 0"], ids["Outlet 1"]}),
+        frozenset({ids["Outlet 2"]}),
+    }
+    assert len({s["storyline"] for s in stories}) == 1
+    store.close()
+
+
+# -- the algorithm on hand-made features -------------------------------------------------
+
+
+def _f(i: str, day: float | None, *keys: str) -> ArticleFeatures:
+    return ArticleFeatures(i, day, {k: 1.0 for k in keys})
+
+
+def test_same_kind_of_event_months_apart_is_two_stories() -> None:
+    keys = ("t:summit", "t:troop", "e:macron", "e:paris", "e:ukraine")
+    feats = [_f("a", 100, *keys), _f("b", 101, *keys), _f("c", 400, *keys), _f("d", 401, *keys)]
+    table = FeatureTable(feats, Params(w_vector=0))
+    stories = {frozenset(table.ids[r] for r in rows) for rows in cluster_all(table)}
+    assert stories == {frozenset("ab"), frozenset("cd")}
+
+
+def test_undated_articles_are_compared_with_everything() -> None:
+    keys = ("t:dam", "t:flood", "e:dolvitsa")
+    table = FeatureTable([_f("a", 100, *keys), _f("b", None, *keys)], Params(w_vector=0))
+    assert len(cluster_all(table)) == 1
+
+
+def test_candidate_edges_never_cross_the_window() -> None:
+    keys = ("t:dam", "t:flood", "e:dolvitsa")
+    feats = [_f(str(k), float(k * 10), *keys) for k in range(20)]
+    table = FeatureTable(feats, Params(w_vector=0, window_days=7, chunk=3))
+    i, j, s = candidate_edges(table)
+    assert len(i) == 0
+    close = FeatureTable(feats, Params(w_vector=0, window_days=30, chunk=3))
+    i, j, s = candidate_edges(close)
+    assert len(i) > 0 and np.all(np.abs(close.days[i] - close.days[j]) < 30)
+
+
+def test_average_link_does_not_chain() -> None:
+    # a-b and b-c are similar, a-c is not: average link keeps c apart at 0.5.
+    sim = np.array([[1, 0.9, 0.1], [0.9, 1, 0.6], [0.1, 0.6, 1]])
+    labels = average_link(sim, 0.5)
+    assert labels[0] == labels[1] != labels[2]
+    assert len(set(average_link(sim, 0.95))) == 3
+    assert len(set(average_link(sim, 0.3))) == 1
+
+
+def test_day_numbers_and_terms() -> None:
+    assert day_number("1970-01-02") == 1.0
+    assert day_number("2024-02-26T10:00:00+01:00") == day_number("2024-02-26")
+    assert day_number("not a date") is None and day_number(None) is None
+    assert normalise("The") is None
+    assert normalise("soldiers") == "soldier"
+    assert normalise("31,000") == "31000"
+    assert normalise("Zelensky's") == "zelensky"
+
+
+# -- command line ------------------------------------------------------------------------
+
+
+def test_cli_stories_and_story(example, capsys) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["stories", "--db", example.path])
+    assert result.exit_code == 0, result.output
+    assert "storyline" in result.output and "Dam collapse" in result.output
+    data = json.loads(runner.invoke(cli, ["stories", "--db", example.path, "--json"]).output)
+    assert len(data["stories"]) == 3 and len(data["storylines"]) == 2
+    assert all("profile" not in s for s in data["stories"])
+    sid = max(data["stories"], key=lambda s: len(s["articles"]))["id"]
+    shown = runner.invoke(cli, ["story", sid, "--db", example.path])
+    assert shown.exit_code == 0 and "principal entities" in shown.output
+    assert main(["story", "nope", "--db", example.path]) != 0
+    err = capsys.readouterr().err
+    assert err.strip().count("\n") == 0 and "no story" in err
