@@ -15,6 +15,7 @@ from rashomon.annotate import annotate
 from rashomon.cli import cli, main
 from rashomon.entities import resolve_store
 from rashomon.ingest import ingest
+from rashomon.store import open_store
 from rashomon.stories import cluster_store
 from rashomon.stories.cluster import (
     FeatureTable,
@@ -24,7 +25,6 @@ from rashomon.stories.cluster import (
     cluster_all,
 )
 from rashomon.stories.features import ArticleFeatures, day_number, normalise
-from rashomon.store import open_store
 
 TRUTH_DATA = json.loads(TRUTH.read_text())
 
