@@ -637,6 +637,146 @@ def story(story_id: str, db: str, as_json: bool) -> None:
 
 
 @cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Directory for analysis.json (and the store, unless --db is given).",
+)
+@click.option("--db", default=None, help="Store to use [default: OUT/rashomon.db].")
+@click.option("--outlet", help="Every article of this run is from this outlet.")
+@click.option("--sources", type=click.Path(dir_okay=False), help="Outlet descriptions (TOML).")
+@click.option("--rules", type=click.Path(dir_okay=False), help="Entity rules (TOML).")
+@click.pass_obj
+def analyze(
+    state: _State,
+    paths: tuple[str, ...],
+    out_dir: str,
+    db: str | None,
+    outlet: str | None,
+    sources: str | None,
+    rules: str | None,
+) -> None:
+    """Run everything: ingest, annotate, resolve, cluster and compare; write analysis.json.
+
+    The store keeps every stage's results, so a second run on more files only does
+    the new work. The JSON's shape is described by schemas/analysis.schema.json.
+
+    \b
+    Example:
+      rashomon analyze examples/corpus --out demo-out
+    """
+    from pathlib import Path
+
+    from .annotate import annotate as run_annotate
+    from .compare.analysis import build_analysis, write_analysis
+    from .entities import load_rules, resolve_store
+    from .ingest import ingest as run_ingest
+    from .ingest.readers import check_paths
+    from .stories import cluster_store
+
+    check_paths(paths)
+    entity_rules = load_rules(rules)
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    db = db or str(Path(out_dir) / "rashomon.db")
+    say = (lambda msg: None) if state.quiet else (lambda msg: click.echo(msg))
+    store = _open(db, create=True)
+    try:
+        say(
+            "ingest: "
+            + run_ingest(list(paths), store, state.config, outlet=outlet, sources=sources).summary()
+        )
+        say("annotate: " + run_annotate(store, state.config).summary())
+        say("resolve: " + resolve_store(store, entity_rules).summary())
+        say("cluster: " + cluster_store(store, state.config).summary())
+        data = build_analysis(store)
+        path = write_analysis(data, out_dir)
+    finally:
+        store.close()
+    conflicts = sum(len(c["conflicts"]) for c in data["comparisons"])
+    say(
+        f"compare: {len(data['comparisons'])} stor(ies) with more than one article, "
+        f"{sum(len(c['facts']) for c in data['comparisons'])} fact(s), {conflicts} conflict(s)"
+    )
+    say(f"wrote {path}")
+
+
+_STATUS_MARK = {
+    "reported": "=",
+    "omitted": ".",
+    "conflicting": "X",
+    "more_specific": "+",
+    "less_specific": "-",
+}
+
+
+@cli.command()
+@click.argument("story_id")
+@_db_option
+@click.option("--limit", type=click.IntRange(min=1), default=40, show_default=True)
+@_json_option
+def compare(story_id: str, db: str, limit: int, as_json: bool) -> None:
+    """Print one story's fact matrix: which outlet reports, omits, contradicts or
+    sharpens each fact, then its conflicts and quote drift.
+
+    Cells: = reported, . omitted, X conflicting, + more specific, - less specific.
+
+    \b
+    Example:
+      rashomon compare s004674b34a43 --db demo.db
+    """
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from .compare.align import Aligner
+    from .compare.analysis import compare_stored_story
+    from .errors import NotFoundError
+
+    with _open(db) as store:  # type: ignore[attr-defined]
+        story = store.story(story_id)
+        if story is None:
+            raise NotFoundError(f"no story '{story_id}' (see 'rashomon stories')")
+        result = compare_stored_story(store, story, Aligner())
+        articles = {a.id: a for a in store.articles_by_ids(result["articles"])}
+    if as_json:
+        _echo_json(result)
+        return
+    console = Console(highlight=False)
+    console.print(f"[bold]{escape(story['title'])}[/bold]  ({story_id})")
+    table = Table(show_lines=False)
+    table.add_column("fact", overflow="fold", max_width=70)
+    for k in range(1, len(result["articles"]) + 1):
+        table.add_column(str(k), justify="center")
+    for fact in result["facts"][:limit]:
+        marks = [_STATUS_MARK[fact["cells"][aid]["status"]] for aid in result["articles"]]
+        table.add_row(escape(fact["text"]), *marks)
+    console.print(table)
+    for k, aid in enumerate(result["articles"], 1):
+        a = articles[aid]
+        console.print(f"  {k}: {escape(a.outlet or '(unknown)')} - {escape(a.title or aid)}")
+    if len(result["facts"]) > limit:
+        console.print(f"  ({len(result['facts']) - limit} more fact(s); --limit or --json)")
+    for c in result["conflicts"]:
+        if c["kind"] == "quote_drift":
+            console.print(f"[yellow]quote drift[/yellow] ({escape(str(c['speaker_name']))}):")
+            for aid, r in c["renderings"].items():
+                who = articles[aid].outlet or aid
+                console.print(f"    {escape(who)} [{r['kind']}]: {escape(r['text'])}")
+        elif c["kind"] == "attribution_dropped":
+            stated = ", ".join(articles[a].outlet or a for a in c["stated_as_fact"])
+            console.print(
+                f"[yellow]attribution dropped[/yellow] in {escape(stated)}: fact {c['fact']}"
+            )
+        else:
+            console.print(f"[red]conflict ({c['kind']})[/red]:")
+            for aid, sentence in zip(c["articles"], c["sentences"], strict=True):
+                console.print(f"    {escape(articles[aid].outlet or aid)}: {escape(sentence)}")
+
+
+@cli.command()
 @_db_option
 @click.option("--stage", help="Only skips of this stage (e.g. ingest).")
 @_json_option

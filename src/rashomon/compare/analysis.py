@@ -1,0 +1,195 @@
+"""The whole analysis of a store as one JSON document (``analysis.json``).
+
+Its shape is a public contract: ``schemas/analysis.schema.json`` in the repository
+describes it and the tests validate every export against it.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..annotate import load as load_annotations
+from ..store import Store
+from .framing import framing_profiles, outlet_profiles
+from .matrix import StoryInput, compare_story
+
+SCHEMA_VERSION = "1.0"
+
+
+def story_inputs(store: Store, article_ids: list[str]) -> list[StoryInput]:
+    """The annotated articles of a story (unannotated ones cannot be compared)."""
+    assigned = store.entity_ids_by_article(article_ids)
+    out = []
+    for article in store.articles_by_ids(article_ids):
+        ann = load_annotations(store, article.id)
+        if ann is not None:
+            out.append(StoryInput(article, ann, assigned.get(article.id, {})))
+    return out
+
+
+def compare_stored_story(store: Store, story: dict[str, Any], aligner: Any) -> dict[str, Any]:
+    inputs = story_inputs(store, story["articles"])
+    names = {e: n for e, (n, _) in store.entity_names(_entities_of(inputs)).items()}
+    comparison = compare_story(story["id"], inputs, aligner)
+    comparison["framing"] = framing_profiles(inputs, comparison["facts"], names)
+    comparison["outlets"] = outlet_profiles(comparison["framing"])
+    return comparison
+
+
+def _entities_of(inputs: Iterable[StoryInput]) -> list[str]:
+    return sorted({e for item in inputs for e in item.entity_ids.values()})
+
+
+def _article_rows(store: Store, ids: list[str]) -> list[dict[str, Any]]:
+    rows = []
+    for a in store.articles_by_ids(ids):
+        rows.append(
+            {
+                "id": a.id,
+                "outlet": a.outlet,
+                "title": a.title,
+                "published": a.published,
+                "language": a.language,
+                "path": a.url or a.path,
+                "file": a.path,
+                "locator": a.locator or None,
+                "url": a.url,
+                "duplicate_of": a.duplicate_of,
+                "duplicate_kind": a.duplicate_kind,
+            }
+        )
+    return rows
+
+
+def _layers(store: Store, ids: list[str]) -> tuple[list[dict], list[dict]]:
+    assigned = store.entity_ids_by_article(ids)
+    quotes: list[dict[str, Any]] = []
+    quantities: list[dict[str, Any]] = []
+    for aid in ids:
+        ann = load_annotations(store, aid)
+        if ann is None:
+            continue
+        entity_ids = assigned.get(aid, {})
+        for k, q in enumerate(ann.quotes):
+            quotes.append(
+                {
+                    "id": f"{aid}:q{k}",
+                    "article": aid,
+                    "speaker": entity_ids.get(q.speaker_mention)
+                    if q.speaker_mention is not None
+                    else None,
+                    "speaker_name": q.speaker,
+                    "speaker_text": q.speaker_text,
+                    "resolved_by": q.resolved_by,
+                    "anonymous": q.anonymous,
+                    "vague": q.vague,
+                    "cue": q.cue,
+                    "text": q.text,
+                    "kind": q.kind,
+                    "direct": q.direct,
+                    "start": q.start,
+                    "end": q.end,
+                }
+            )
+        for q in ann.quantities:
+            quantities.append(
+                {
+                    "article": aid,
+                    "text": q.text,
+                    "value": q.value,
+                    "unit": q.unit,
+                    "qualifier": q.qualifier,
+                    "counted": q.counted,
+                    "kind": q.kind,
+                    "start": q.start,
+                    "end": q.end,
+                }
+            )
+    return quotes, quantities
+
+
+def build_analysis(
+    store: Store,
+    *,
+    story_ids: list[str] | None = None,
+    aligner: Any = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Articles, entities, quotes, quantities, stories, storylines and comparisons."""
+    from .align import Aligner
+
+    started = time.perf_counter()
+    aligner = aligner or Aligner()
+    stories = store.stories()
+    if story_ids is not None:
+        wanted = set(story_ids)
+        stories = [s for s in stories if s["id"] in wanted]
+    ids = sorted({a for s in stories for a in s["articles"]}) if story_ids else store.article_ids()
+    comparisons = []
+    for k, story in enumerate(stories):
+        if len(story["articles"]) > 1:
+            comparisons.append(compare_stored_story(store, story, aligner))
+        if progress:
+            progress(k + 1, len(stories))
+    keep_lines = {s.get("storyline") for s in stories}
+    entities = [
+        {
+            "id": e["id"],
+            "name": e["name"],
+            "type": e["type"],
+            "country": e.get("country"),
+            "mentions": e["mentions"],
+            "aliases": e["aliases"],
+            "alias_counts": e["alias_counts"],
+            "roles": e.get("roles", {}),
+        }
+        for e in store.entities()
+    ]
+    if story_ids is not None:
+        used = _entity_set(store, ids)
+        entities = [e for e in entities if e["id"] in used]
+    quotes, quantities = _layers(store, ids)
+    return {
+        "schema": SCHEMA_VERSION,
+        "generator": f"rashomon {__version__}",
+        "articles": _article_rows(store, ids),
+        "entities": entities,
+        "quotes": quotes,
+        "quantities": quantities,
+        "stories": [
+            {
+                "id": s["id"],
+                "title": s["title"],
+                "articles": s["articles"],
+                "start": s.get("start"),
+                "end": s.get("end"),
+                "storyline": s.get("storyline"),
+                "outlets": s.get("outlets", []),
+                "entities": s.get("entities", []),
+                "summary": s.get("summary", []),
+            }
+            for s in stories
+        ],
+        "storylines": [line for line in store.storylines() if line["id"] in keep_lines],
+        "comparisons": comparisons,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+
+
+def _entity_set(store: Store, ids: list[str]) -> set[str]:
+    return {e for m in store.entity_ids_by_article(ids).values() for e in m.values()}
+
+
+def write_analysis(data: dict[str, Any], out_dir: str | Path) -> Path:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "analysis.json"
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(path)
+    return path

@@ -1,0 +1,92 @@
+"""The claims of an article: its sentences with what is attached to them.
+
+A claim is one sentence of the article's own text (annotations cover body paragraphs
+only, so boilerplate, captions and subheads never become claims), with its character
+span, paragraph, prominence, whether it is attributed or hedged, the quotes and
+quantities inside it and the canonical entities it names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import Annotations, Article, Quantity, Quote
+
+_WORDS = re.compile(r"\w+")
+#: A dateline alone ("DOLVITSA, Veldera, March 15 (Meridian Wire) -") is not a claim.
+MIN_WORDS = 5
+
+
+@dataclass(slots=True)
+class Claim:
+    article: str
+    index: int  # position among the article's claims
+    text: str
+    start: int
+    end: int
+    paragraph: int  # rank among the article's body paragraphs (0 = first)
+    attributed: bool = False
+    hedged: bool = False
+    quotes: list[Quote] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    entities: set[str] = field(default_factory=set)
+    speakers: set[str] = field(default_factory=set)  # entity ids of quoted speakers
+
+    @property
+    def lead(self) -> bool:
+        return self.paragraph < 2
+
+    @property
+    def prominence(self) -> float:
+        """1 in the first paragraph, falling with depth (a 1/(1+p/2) curve)."""
+        return 1.0 / (1.0 + self.paragraph / 2.0)
+
+
+def _overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
+    return a0 < b1 and b0 < a1
+
+
+def claims_of(
+    article: Article, ann: Annotations, entity_ids: dict[int, str] | None = None
+) -> list[Claim]:
+    """The article's claims, in text order."""
+    entity_ids = entity_ids or {}
+    body_rank = {}
+    for i, block in enumerate(article.blocks):
+        if block.kind == "body":
+            body_rank[i] = len(body_rank)
+    out: list[Claim] = []
+    for s in ann.sentences:
+        text = article.text[s.start : s.end].strip()
+        if len(_WORDS.findall(text)) < MIN_WORDS:
+            continue
+        claim = Claim(
+            article.id,
+            len(out),
+            text,
+            s.start,
+            s.end,
+            body_rank.get(s.paragraph, s.paragraph),
+            s.attributed,
+            s.hedged,
+        )
+        claim.quotes = [q for q in ann.quotes if _overlaps(q.start, q.end, s.start, s.end)]
+        claim.quantities = [
+            q for q in ann.quantities if s.start <= q.start < s.end and q.kind != "ordinal"
+        ]
+        for k, m in enumerate(ann.mentions):
+            if s.start <= m.start < s.end and k in entity_ids:
+                claim.entities.add(entity_ids[k])
+        for q in claim.quotes:
+            if q.speaker_mention is not None and q.speaker_mention in entity_ids:
+                claim.speakers.add(entity_ids[q.speaker_mention])
+        if claim.quotes:
+            claim.attributed = True
+        out.append(claim)
+    return out
+
+
+def claim_json(c: Claim) -> dict[str, Any]:
+    return {"sentence": c.text, "start": c.start, "end": c.end, "paragraph": c.paragraph}

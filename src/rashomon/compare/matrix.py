@@ -1,0 +1,425 @@
+"""One story's fact matrix: claims aligned across outlets, each cell's status, conflicts.
+
+Claims of different articles are scored by the aligner (MiniLM, lexical overlap and
+number/name anchors, calibrated on MSRP) only where MiniLM's cosine makes a match
+possible; matches are joined into facts greedily, best first, never putting two claims
+of one article into one fact and never joining two groups that mostly do not match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..model import Annotations, Article, Quantity
+from .claims import Claim, claims_of
+from .relations import Relation, agree, comparable, relate
+
+#: Claim pairs whose MiniLM cosine is below this are not scored (no aligned pair of the
+#: example corpus or the seeds falls below it).
+PREFILTER = 0.3
+#: Two groups of claims join into one fact when their pairs' mean probability (unscored
+#: pairs counting 0) is at least this.
+GROUP_MEAN = 0.3
+#: Pairs at least this probable but not joined are still checked for number conflicts.
+NEAR = 0.25
+
+STATUSES = ("reported", "omitted", "conflicting", "more_specific", "less_specific")
+
+
+@dataclass
+class StoryInput:
+    article: Article
+    ann: Annotations
+    entity_ids: dict[int, str]
+
+
+def _qjson(q: Quantity | None) -> dict[str, Any] | None:
+    if q is None:
+        return None
+    return {
+        "text": q.text,
+        "value": q.value,
+        "unit": q.unit,
+        "qualifier": q.qualifier,
+        "counted": q.counted,
+        "start": q.start,
+        "end": q.end,
+    }
+
+
+def _cell(c: Claim, status: str) -> dict[str, Any]:
+    return {
+        "status": status,
+        "sentence": c.text,
+        "start": c.start,
+        "end": c.end,
+        "paragraph": c.paragraph,
+        "attributed": c.attributed,
+        "hedged": c.hedged,
+    }
+
+
+class _Groups:
+    def __init__(self, claims: list[Claim]) -> None:
+        self.parent = list(range(len(claims)))
+        self.members = {i: [i] for i in range(len(claims))}
+        self.articles = {i: {c.article} for i, c in enumerate(claims)}
+
+    def find(self, x: int) -> int:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return
+        if rb < ra:
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.members[ra] += self.members.pop(rb)
+        self.articles[ra] |= self.articles.pop(rb)
+
+
+def align_claims(
+    claims: list[Claim], aligner: Any, threshold: float | None = None
+) -> tuple[list[list[int]], dict[tuple[int, int], float], Any]:
+    """Facts as lists of claim indices, the probability of every scored pair, and the
+    aligner's prepared sentences (to score more pairs)."""
+    from .align import idf_of
+
+    n = len(claims)
+    if n == 0:
+        return [], {}, None
+    threshold = aligner.threshold if threshold is None else threshold
+    prepared = aligner.prepare([c.text for c in claims])
+    cos = prepared.vectors @ prepared.vectors.T
+    article = np.array([c.article for c in claims])
+    ii, jj = np.triu_indices(n, k=1)
+    keep = (article[ii] != article[jj]) & (cos[ii, jj] >= PREFILTER)
+    ii, jj = ii[keep], jj[keep]
+    prob: dict[tuple[int, int], float] = {}
+    if len(ii):
+        idf = idf_of(prepared.content)
+        scores = aligner.score_prepared(prepared, prepared, ii, jj, idf)
+        prob = {(int(a), int(b)): float(s) for a, b, s in zip(ii, jj, scores, strict=True)}
+    groups = _Groups(claims)
+    for (a, b), p in sorted(prob.items(), key=lambda kv: (-kv[1], kv[0])):
+        if p < threshold:
+            break
+        ra, rb = groups.find(a), groups.find(b)
+        if ra == rb or groups.articles[ra] & groups.articles[rb]:
+            continue
+        cross = [
+            prob.get((min(x, y), max(x, y)), 0.0)
+            for x in groups.members[ra]
+            for y in groups.members[rb]
+        ]
+        if sum(cross) / len(cross) >= GROUP_MEAN:
+            groups.union(a, b)
+    facts = sorted((sorted(m) for m in groups.members.values()), key=lambda m: m[0])
+    return facts, prob, prepared
+
+
+def _status(c: int, fact: list[int], rel: dict[tuple[int, int], Relation]) -> str:
+    kinds = {rel[(c, d)].kind for d in fact if d != c}
+    if "conflicting" in kinds:
+        return "conflicting"
+    if "more_specific" in kinds and "less_specific" not in kinds:
+        return "more_specific"
+    if "less_specific" in kinds and "more_specific" not in kinds:
+        return "less_specific"
+    return "reported"
+
+
+_QWORD = re.compile(r"[\w']+")
+
+
+def _qwords(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in _QWORD.findall(text.replace("’", "'"))]
+
+
+def _contiguous(short: list[str], long: list[str]) -> bool:
+    n = len(short)
+    return any(long[i : i + n] == short for i in range(len(long) - n + 1))
+
+
+def quote_drift(inputs: Sequence[StoryInput]) -> list[dict[str, Any]]:
+    """The same utterance of one speaker rendered differently by different articles."""
+    by_speaker: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+    for item in inputs:
+        for q in item.ann.quotes:
+            speaker = None
+            if q.speaker_mention is not None:
+                speaker = item.entity_ids.get(q.speaker_mention)
+            speaker = speaker or (q.speaker and f"name:{q.speaker.lower()}")
+            if speaker and not q.anonymous and not q.vague:
+                by_speaker[speaker].append((item.article.id, q))
+    out = []
+    for speaker, quotes in sorted(by_speaker.items()):
+        seen: set[int] = set()
+        for k, (aid, q) in enumerate(quotes):
+            if k in seen:
+                continue
+            words = _qwords(q.text)
+            group = [(aid, q)]
+            for m in range(k + 1, len(quotes)):
+                aid2, q2 = quotes[m]
+                if m in seen or aid2 in {g[0] for g in group}:
+                    continue
+                w2 = _qwords(q2.text)
+                common = len(set(words) & set(w2))
+                if common / max(min(len(set(words)), len(set(w2))), 1) >= 0.5 and common >= 4:
+                    group.append((aid2, q2))
+                    seen.add(m)
+            if len(group) < 2:
+                continue
+            texts = {a: _qwords(x.text) for a, x in group}
+            longest = max(texts.values(), key=len)
+            renderings = {}
+            for a, x in group:
+                w = texts[a]
+                if not x.direct:
+                    kind = "paraphrase"
+                elif w == longest:
+                    kind = "full"
+                elif _contiguous(w, longest):
+                    kind = "truncated"
+                else:
+                    kind = "altered"
+                renderings[a] = {
+                    "text": x.text,
+                    "direct": x.direct,
+                    "kind": kind,
+                    "start": x.start,
+                    "end": x.end,
+                    "speaker_text": x.speaker_text,
+                }
+            if len({tuple(t) for t in texts.values()}) == 1 and (
+                len({r["direct"] for r in renderings.values()}) == 1
+            ):
+                continue  # rendered the same everywhere
+            name = group[0][1].speaker or speaker
+            out.append(
+                {
+                    "kind": "quote_drift",
+                    "speaker": speaker if not speaker.startswith("name:") else None,
+                    "speaker_name": name,
+                    "renderings": renderings,
+                }
+            )
+    return out
+
+
+def inconsistencies(
+    inputs: Sequence[StoryInput], claims: list[Claim], aligner: Any = None, prepared: Any = None
+) -> list[dict[str, Any]]:
+    """Inside one article: two different figures for one thing; two spellings of a name.
+
+    Two figures conflict when they count the same noun in two sentences that state the
+    same fact by the aligner's measure (so "a town of 18,000 people" never conflicts
+    with "6,000 people were evacuated").
+    """
+    out: list[dict[str, Any]] = []
+    candidates: list[tuple[int, int, Quantity, Quantity]] = []
+    index = {id(c): k for k, c in enumerate(claims)}
+    by_article: dict[str, list[Claim]] = defaultdict(list)
+    for c in claims:
+        by_article[c.article].append(c)
+    for cs in by_article.values():
+        for x in range(len(cs)):
+            for y in range(x + 1, len(cs)):
+                a, b = cs[x], cs[y]
+                for qa in a.quantities:
+                    for qb in b.quantities:
+                        if (
+                            qa.kind == "count"
+                            and qa.counted
+                            and (qa.counted or "").lower() == (qb.counted or "").lower()
+                            and comparable(qa, qb)
+                            and not agree(qa, qb)
+                        ):
+                            candidates.append((index[id(a)], index[id(b)], qa, qb))
+    if candidates and aligner is not None and prepared is not None:
+        ia = np.array([c[0] for c in candidates])
+        ib = np.array([c[1] for c in candidates])
+        probs = aligner.score_prepared(prepared, prepared, ia, ib)
+        for (x, y, qa, qb), p in zip(candidates, probs, strict=True):
+            if p >= aligner.threshold:
+                out.append(
+                    {
+                        "article": claims[x].article,
+                        "kind": "number",
+                        "counted": qa.counted,
+                        "values": [_qjson(qa), _qjson(qb)],
+                        "sentences": [claims[x].text, claims[y].text],
+                        "probability": round(float(p), 3),
+                    }
+                )
+    for item in inputs:
+        forms: dict[str, Counter] = defaultdict(Counter)
+        for k, m in enumerate(item.ann.mentions):
+            eid = item.entity_ids.get(k)
+            if eid:
+                forms[eid][m.text] += 1
+        for eid, counter in forms.items():
+            names = list(counter)
+            spellings = set()
+            for x in names:
+                for y in names:
+                    if x < y and not _short_form(x, y) and not _short_form(y, x):
+                        spellings |= {x, y}
+            if spellings:
+                out.append(
+                    {
+                        "article": item.article.id,
+                        "kind": "spelling",
+                        "entity": eid,
+                        "forms": sorted(spellings),
+                    }
+                )
+    return out
+
+
+def _short_form(a: str, b: str) -> bool:
+    """Whether ``a`` is a shortening of ``b`` (a surname, an initialism, a title dropped)."""
+    wa, wb = a.lower().split(), b.lower().split()
+    if set(wa) <= set(wb) or set(wb) <= set(wa):
+        return True
+    initials = "".join(w[0] for w in b.split() if w[:1].isupper())
+    return a.replace(".", "") == initials
+
+
+def compare_story(story_id: str, inputs: Sequence[StoryInput], aligner: Any) -> dict[str, Any]:
+    """The comparison of one story's articles (see the analysis.json schema)."""
+    inputs = sorted(inputs, key=lambda x: (x.article.published or "", x.article.id))
+    article_ids = [x.article.id for x in inputs]
+    claims: list[Claim] = []
+    for item in inputs:
+        claims += claims_of(item.article, item.ann, item.entity_ids)
+    facts, prob, prepared = align_claims(claims, aligner)
+    rel: dict[tuple[int, int], Relation] = {}
+    for fact in facts:
+        for c in fact:
+            for d in fact:
+                if c != d:
+                    rel[(c, d)] = relate(claims[c], claims[d])
+    n_articles = len(article_ids)
+    out_facts = []
+    conflicts: list[dict[str, Any]] = []
+    for fact in facts:
+        pair_sum = {
+            c: sum(prob.get((min(c, d), max(c, d)), 0.0) for d in fact if d != c) for c in fact
+        }
+        rep = max(fact, key=lambda c: (pair_sum[c], claims[c].prominence, -c))
+        cells: dict[str, dict[str, Any]] = {}
+        for c in fact:
+            cells[claims[c].article] = _cell(claims[c], _status(c, fact, rel))
+        for aid in article_ids:
+            cells.setdefault(
+                aid, {"status": "omitted", "sentence": None, "start": None, "end": None}
+            )
+        reporting = [claims[c] for c in fact]
+        prominence = max(c.prominence for c in reporting)
+        fid = f"f{len(out_facts) + 1}"
+        statuses = Counter(cell["status"] for cell in cells.values())
+        entry = {
+            "id": fid,
+            "text": claims[rep].text,
+            "article": claims[rep].article,
+            "cells": cells,
+            "reported_by": len(fact),
+            "prominence": round(prominence, 3),
+            # what leaving the fact out weighs: how prominently the others carry it
+            "omission_weight": round(sum(c.prominence for c in reporting) / max(n_articles, 1), 3),
+            "in_lead": sum(1 for c in reporting if c.lead),
+        }
+        attributed = {claims[c].article for c in fact if claims[c].attributed}
+        plain = {claims[c].article for c in fact if not claims[c].attributed}
+        if attributed and plain:
+            entry["attribution_dropped"] = sorted(plain)
+            conflicts.append(
+                {
+                    "kind": "attribution_dropped",
+                    "fact": fid,
+                    "attributed": sorted(attributed),
+                    "stated_as_fact": sorted(plain),
+                }
+            )
+        for c in fact:
+            for d in fact:
+                if c == d:
+                    continue
+                r = rel[(c, d)]
+                if c < d and r.kind == "conflicting":
+                    conflicts.append(
+                        {
+                            "kind": r.why,
+                            "fact": fid,
+                            "articles": [claims[c].article, claims[d].article],
+                            "values": [_qjson(r.a_value), _qjson(r.b_value)],
+                            "sentences": [claims[c].text, claims[d].text],
+                            "spans": [
+                                [claims[c].start, claims[c].end],
+                                [claims[d].start, claims[d].end],
+                            ],
+                        }
+                    )
+                elif r.kind == "more_specific":
+                    entry.setdefault("specificity", []).append(
+                        {
+                            "more_specific": claims[c].article,
+                            "less_specific": claims[d].article,
+                            "why": r.why,
+                            "value": _qjson(r.a_value),
+                        }
+                    )
+        entry["category"] = (
+            "conflicting"
+            if statuses["conflicting"]
+            else "all"
+            if len(fact) == n_articles and n_articles > 1
+            else "single"
+            if len(fact) == 1
+            else "partial"
+        )
+        out_facts.append(entry)
+    # Number conflicts between near-aligned claims that did not join one fact.
+    fact_of = {c: k for k, fact in enumerate(facts) for c in fact}
+    for (a, b), p in sorted(prob.items()):
+        if p < NEAR or fact_of[a] == fact_of[b]:
+            continue
+        r = relate(claims[a], claims[b])
+        if r.kind == "conflicting" and r.why == "number":
+            conflicts.append(
+                {
+                    "kind": "number",
+                    "fact": None,
+                    "articles": [claims[a].article, claims[b].article],
+                    "values": [_qjson(r.a_value), _qjson(r.b_value)],
+                    "sentences": [claims[a].text, claims[b].text],
+                    "spans": [[claims[a].start, claims[a].end], [claims[b].start, claims[b].end]],
+                    "probability": round(p, 3),
+                }
+            )
+    order = {"all": 0, "conflicting": 1, "single": 2, "partial": 3}
+    out_facts.sort(
+        key=lambda f: (order[f["category"]], -f["omission_weight"], -f["prominence"], f["id"])
+    )
+    drift = quote_drift(inputs)
+    return {
+        "story": story_id,
+        "articles": article_ids,
+        "facts": out_facts,
+        "conflicts": conflicts + drift,
+        "inconsistencies": inconsistencies(inputs, claims, aligner, prepared),
+        "claims": len(claims),
+        "scored_pairs": len(prob),
+    }
