@@ -137,6 +137,7 @@ def build_analysis(
         if progress:
             progress(k + 1, len(stories))
     keep_lines = {s.get("storyline") for s in stories}
+    stances = storyline_stance_list(store, stories)
     entities = [
         {
             "id": e["id"],
@@ -177,8 +178,33 @@ def build_analysis(
         ],
         "storylines": [line for line in store.storylines() if line["id"] in keep_lines],
         "comparisons": comparisons,
+        "stances": stances,
         "seconds": round(time.perf_counter() - started, 2),
     }
+
+
+def storyline_stance_list(store: Store, stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Actors' positions per storyline (see :mod:`.stance`), for storylines with any."""
+    from .. import embed
+    from ..annotate.nlp import load as load_nlp
+    from .stance import storyline_stances
+
+    by_line: dict[str, list[str]] = {}
+    for s in stories:
+        if s.get("storyline"):
+            by_line.setdefault(s["storyline"], []).extend(s["articles"])
+    if not by_line:
+        return []
+    nlp = load_nlp()
+    embedder = embed.embedder()
+    out = []
+    for line_id, ids in sorted(by_line.items()):
+        items = story_inputs(store, sorted(set(ids)))
+        names = {e: n for e, (n, _) in store.entity_names(_entities_of(items)).items()}
+        result = storyline_stances({"id": line_id}, items, names, nlp, embedder)
+        if result["issues"]:
+            out.append(result)
+    return out
 
 
 def _entity_set(store: Store, ids: list[str]) -> set[str]:
