@@ -21,14 +21,11 @@ $(STAMP): pyproject.toml requirements/lock.txt requirements/models.txt
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/rashomon ingest examples/corpus --db $(DEMO_DB)
-	$(VENV)/bin/rashomon annotate --db $(DEMO_DB)
-	$(VENV)/bin/rashomon resolve --db $(DEMO_DB)
-	$(VENV)/bin/rashomon cluster --db $(DEMO_DB)
-	$(VENV)/bin/rashomon stories --db $(DEMO_DB)
-	$(VENV)/bin/rashomon articles --db $(DEMO_DB)
-	$(VENV)/bin/rashomon entities --db $(DEMO_DB) --limit 15
-	$(VENV)/bin/rashomon skipped --db $(DEMO_DB)
+	$(VENV)/bin/rashomon analyze examples/corpus --out demo-out
+	$(VENV)/bin/rashomon stories --db demo-out/rashomon.db
+	$(VENV)/bin/rashomon compare --db demo-out/rashomon.db --limit 25
+	$(VENV)/bin/rashomon entities --db demo-out/rashomon.db --limit 10
+	$(VENV)/bin/rashomon skipped --db demo-out/rashomon.db
 
 test: $(STAMP)
 	$(PY) -m pytest -q
@@ -43,4 +40,4 @@ lock:
 		--python-version 3.11 --no-header -o requirements/lock.txt
 
 clean:
-	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm demo-out

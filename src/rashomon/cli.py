@@ -713,15 +713,16 @@ _STATUS_MARK = {
 
 
 @cli.command()
-@click.argument("story_id")
+@click.argument("story_id", required=False)
 @_db_option
 @click.option("--limit", type=click.IntRange(min=1), default=40, show_default=True)
 @_json_option
-def compare(story_id: str, db: str, limit: int, as_json: bool) -> None:
+def compare(story_id: str | None, db: str, limit: int, as_json: bool) -> None:
     """Print one story's fact matrix: which outlet reports, omits, contradicts or
     sharpens each fact, then its conflicts and quote drift.
 
     Cells: = reported, . omitted, X conflicting, + more specific, - less specific.
+    Without STORY_ID, the story covered by the most outlets.
 
     \b
     Example:
@@ -736,6 +737,13 @@ def compare(story_id: str, db: str, limit: int, as_json: bool) -> None:
     from .errors import NotFoundError
 
     with _open(db) as store:  # type: ignore[attr-defined]
+        if story_id is None:
+            ranked = sorted(
+                store.stories(), key=lambda s: (-len(s["outlets"]), -len(s["articles"]), s["id"])
+            )
+            if not ranked:
+                raise NotFoundError("no stories (run 'rashomon cluster' first)")
+            story_id = ranked[0]["id"]
         story = store.story(story_id)
         if story is None:
             raise NotFoundError(f"no story '{story_id}' (see 'rashomon stories')")
