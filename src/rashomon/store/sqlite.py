@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -615,6 +616,66 @@ class SQLiteStore:
         return [
             json.loads(r[0]) for r in self.conn.execute("SELECT data FROM storylines ORDER BY id")
         ]
+
+    # -- full-text search (migration 0005) ------------------------------------------------
+
+    #: Marks around matched words in :meth:`search_articles` snippets (private-use code
+    #: points, which article text does not carry), for the caller to escape and replace.
+    MATCH_START, MATCH_END = "\ue000", "\ue001"
+    _SEARCH_TERM = re.compile(r'"([^"]*)"?|([^\s"]+)')
+
+    @classmethod
+    def fts_query(cls, text: str) -> str:
+        """A user's search words as a safe FTS5 query: every word and "phrase" quoted (so
+        no FTS operator or column filter comes from the user), a trailing * kept as a
+        prefix search, all terms required."""
+        terms = []
+        for phrase, word in cls._SEARCH_TERM.findall(text[:500]):
+            words = re.findall(r"\w+", phrase or word)
+            if words:
+                star = "*" if word.endswith("*") else ""
+                terms.append('"' + " ".join(words) + '"' + star)
+        return " ".join(terms[:20])
+
+    def search_articles(
+        self,
+        text: str,
+        *,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """Articles matching ``text`` (words, "quoted phrases", prefix*), best first:
+        (total, rows of id, outlet, title, published, snippet)."""
+        match = self.fts_query(text)
+        if not match:
+            return 0, []
+        where = ["article_search MATCH ?"]
+        params: list[Any] = [match]
+        if outlet:
+            where.append("a.outlet = ? COLLATE NOCASE")
+            params.append(outlet)
+        if since:
+            where.append("a.published >= ?")
+            params.append(since)
+        if until:
+            where.append("substr(a.published, 1, 10) <= ?")
+            params.append(until)
+        joins = (
+            "FROM article_search JOIN search_rows r ON r.n = article_search.rowid "
+            "JOIN articles a ON a.id = r.article_id WHERE " + " AND ".join(where)
+        )
+        total = int(self.conn.execute(f"SELECT count(*) {joins}", params).fetchone()[0])
+        rows = self.conn.execute(
+            "SELECT a.id, a.outlet, a.title, a.published, "
+            f"snippet(article_search, 1, ?, ?, '…', 24) {joins} "
+            "ORDER BY bm25(article_search, 2.0, 1.0), a.id LIMIT ? OFFSET ?",
+            [self.MATCH_START, self.MATCH_END, *params, limit, offset],
+        )
+        keys = ("id", "outlet", "title", "published", "snippet")
+        return total, [dict(zip(keys, r, strict=True)) for r in rows]
 
     # -- inputs and skips ---------------------------------------------------------------
 
