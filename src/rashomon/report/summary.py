@@ -1,0 +1,36 @@
+"""The end-of-run summary of ``rashomon analyze`` (text and ``--json``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .views import CONFLICT_LABEL, plural
+
+
+def analysis_summary(data: dict[str, Any], **paths: str) -> dict[str, Any]:
+    """Counts a reader wants first, with the paths of what was written (``paths``)."""
+    comparisons = data.get("comparisons", [])
+    kinds = [c["kind"] for comp in comparisons for c in comp.get("conflicts", [])]
+    outlets = sorted({a["outlet"] for a in data.get("articles", []) if a.get("outlet")})
+    out: dict[str, Any] = {
+        "articles": len(data.get("articles", [])),
+        "outlets": len(outlets),
+        "stories": len(data.get("stories", [])),
+        "storylines": len(data.get("storylines", [])),
+        "compared": len(comparisons),
+        "facts": sum(len(c.get("facts", [])) for c in comparisons),
+        "conflicts": sum(1 for k in kinds if k in CONFLICT_LABEL),
+        "quote_drift": kinds.count("quote_drift"),
+        "attribution_dropped": kinds.count("attribution_dropped"),
+        "seconds": data.get("seconds"),
+        **paths,
+    }
+    out["text"] = (
+        f"{plural(out['articles'], 'article')} from {plural(out['outlets'], 'outlet')}, "
+        f"{plural(out['stories'], 'story', 'stories')} ({out['compared']} covered by more than "
+        f"one article): {plural(out['conflicts'], 'contradiction')}, "
+        f"{plural(out['quote_drift'], 'quote')} rendered differently, "
+        f"{plural(out['attribution_dropped'], 'claim')} attributed by some outlets and stated "
+        "as fact by others."
+    )
+    return out
