@@ -677,6 +677,22 @@ class SQLiteStore:
         keys = ("id", "outlet", "title", "published", "snippet")
         return total, [dict(zip(keys, r, strict=True)) for r in rows]
 
+    # For the web app's entity pages and lists: a page of entities without reading them all.
+
+    def entities_by_ids(self, ids: list[str]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT data FROM entities WHERE id IN ({marks})"
+            out += [json.loads(r[0]) for r in self.conn.execute(sql, chunk)]
+        return sorted(out, key=lambda e: (-e["mentions"], e["name"]))
+
+    def count_entities(self, type_: str | None = None) -> int:
+        sql, params = "SELECT count(*) FROM entities", []
+        if type_:
+            sql, params = sql + " WHERE type = ?", [type_.upper()]
+        return int(self.conn.execute(sql, params).fetchone()[0])
+
     # -- inputs and skips ---------------------------------------------------------------
 
     def input_done(self, path: str, size: int, mtime_ns: int) -> bool:

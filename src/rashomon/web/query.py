@@ -1,0 +1,480 @@
+"""The one query layer of the web app: every page and every API endpoint reads here.
+
+Results are plain dicts shaped like ``analysis.json`` (and, for lists, a :class:`Page`),
+so the pages render them through the same views as the HTML report and the API returns
+them as they are. Comparisons and storyline stances are computed on demand and kept in
+memory until the store changes (another connection commits: ``PRAGMA data_version``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import InputError, NotFoundError
+from ..store import ArticleQuery, open_store
+from ..store.sqlite import SQLiteStore
+
+MAX_LIMIT = 200
+
+
+@dataclass
+class Page:
+    """One page of a list: its items and where it sits in the whole."""
+
+    items: list[Any]
+    total: int
+    limit: int
+    offset: int
+    filters: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def next_offset(self) -> int | None:
+        return self.offset + self.limit if self.offset + self.limit < self.total else None
+
+    @property
+    def prev_offset(self) -> int | None:
+        return max(self.offset - self.limit, 0) if self.offset > 0 else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "items": self.items,
+            "total": self.total,
+            "limit": self.limit,
+            "offset": self.offset,
+            "next_offset": self.next_offset,
+        }
+
+
+def check_page(limit: int, offset: int) -> tuple[int, int]:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InputError(f"limit must be between 1 and {MAX_LIMIT}, got {limit}")
+    if offset < 0:
+        raise InputError(f"offset must be 0 or more, got {offset}")
+    return limit, offset
+
+
+def _page(items: list[Any], limit: int, offset: int, **filters: Any) -> Page:
+    limit, offset = check_page(limit, offset)
+    return Page(items[offset : offset + limit], len(items), limit, offset, filters)
+
+
+def article_row(a: Any) -> dict[str, Any]:
+    """An article as analysis.json lists it (without its text)."""
+    return {
+        "id": a.id,
+        "outlet": a.outlet,
+        "title": a.title,
+        "published": a.published,
+        "language": a.language,
+        "path": a.url or a.path,
+        "file": a.path,
+        "locator": a.locator or None,
+        "url": a.url,
+        "author": a.author,
+        "duplicate_of": a.duplicate_of,
+        "duplicate_kind": a.duplicate_kind,
+        "words": a.meta.get("words"),
+    }
+
+
+class Query:
+    """Read access to one store for many threads (one connection per thread)."""
+
+    def __init__(
+        self,
+        db: str,
+        *,
+        aligner: Any = None,
+        stances: Callable[[SQLiteStore, list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
+        cache_size: int = 256,
+    ) -> None:
+        self.db = db
+        self._aligner = aligner
+        self._stances = stances
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._compute_lock = threading.Lock()
+        self._cache: OrderedDict[tuple, Any] = OrderedDict()
+        self._cache_size = cache_size
+        open_store(db, create=False).close()  # fail early, and apply migrations once
+        self._watch = sqlite3.connect(db, check_same_thread=False)
+        self._version = self._watch.execute("PRAGMA data_version").fetchone()[0]
+        self._generation = 0
+
+    # -- plumbing --------------------------------------------------------------------
+
+    def store(self) -> SQLiteStore:
+        s = getattr(self._local, "store", None)
+        if s is None:
+            s = self._local.store = open_store(self.db, create=False)
+        return s  # type: ignore[return-value]
+
+    def generation(self) -> int:
+        """A number that changes whenever another connection has committed to the store."""
+        with self._lock:
+            version = self._watch.execute("PRAGMA data_version").fetchone()[0]
+            if version != self._version:
+                self._version = version
+                self._generation += 1
+                self._cache.clear()
+            return self._generation
+
+    def _cached(self, key: tuple, make: Callable[[], Any]) -> Any:
+        key = (self.generation(), *key)
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        value = make()
+        with self._lock:
+            self._cache[key] = value
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return value
+
+    def aligner(self) -> Any:
+        with self._compute_lock:
+            if self._aligner is None:
+                from ..compare.align import Aligner
+
+                self._aligner = Aligner()
+            return self._aligner
+
+    # -- stories ---------------------------------------------------------------------
+
+    def all_stories(self) -> list[dict[str, Any]]:
+        def make() -> list[dict[str, Any]]:
+            out = self.store().stories()
+            for s in out:
+                s.pop("profile", None)
+            return out
+
+        return self._cached(("stories",), make)
+
+    def story_of_article(self) -> dict[str, str]:
+        return self._cached(
+            ("story_of",), lambda: {a: s["id"] for s in self.all_stories() for a in s["articles"]}
+        )
+
+    def stories(
+        self,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        outlet: str | None = None,
+        entity: str | None = None,
+        min_articles: int = 1,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Page:
+        """Stories, newest first, filtered by dates (overlap), outlet and entity."""
+        rows = self.all_stories()
+        if since:
+            rows = [s for s in rows if (s.get("end") or s.get("start") or "") >= since]
+        if until:
+            rows = [s for s in rows if (s.get("start") or "9999")[:10] <= until]
+        if outlet:
+            want = outlet.casefold()
+            rows = [s for s in rows if any(o.casefold() == want for o in s.get("outlets", []))]
+        if entity:
+            e = self.entity_ref(entity)
+            articles = {a for a, *_ in self.store().entity_mentions(e["id"])}
+            rows = [s for s in rows if articles & set(s["articles"])]
+        rows = [s for s in rows if len(s["articles"]) >= min_articles]
+        rows = sorted(rows, key=lambda s: (s.get("start") or "", len(s["articles"])), reverse=True)
+        return _page(
+            rows,
+            limit,
+            offset,
+            since=since,
+            until=until,
+            outlet=outlet,
+            entity=entity,
+            min_articles=min_articles,
+        )
+
+    def story(self, story_id: str) -> dict[str, Any]:
+        s = self.store().story(story_id)
+        if s is None:
+            raise NotFoundError(f"no story '{story_id}'")
+        s.pop("profile", None)
+        return s
+
+    def comparison(self, story: dict[str, Any]) -> dict[str, Any] | None:
+        """The story's comparison (None for a one-article story), computed once per store
+        version."""
+        if len(story["articles"]) < 2:
+            return None
+
+        def make() -> dict[str, Any]:
+            from ..compare.analysis import compare_stored_story
+
+            aligner = self.aligner()
+            with self._compute_lock:  # one comparison at a time: they are CPU-bound
+                return compare_stored_story(self.store(), story, aligner)
+
+        return self._cached(("comparison", story["id"], tuple(story["articles"])), make)
+
+    def story_bundle(self, story_id: str) -> dict[str, Any]:
+        """A story with everything its page shows: comparison, articles, texts, quotes,
+        the entities its outlets name (shaped as :func:`report.views.bundle_from_analysis`)."""
+        from ..compare.analysis import _layers
+        from ..report.data import article_texts
+
+        story = self.story(story_id)
+        ids = story["articles"]
+        store = self.store()
+        comparison = self.comparison(story)
+        quotes, _ = _layers(store, ids)
+        entity_ids = sorted(
+            {e for m in store.entity_ids_by_article(ids).values() for e in m.values()}
+        )
+        line = next((x for x in self.storylines() if x["id"] == story.get("storyline")), None)
+        return {
+            "story": story,
+            "comparison": comparison,
+            "articles": [article_row(a) for a in store.articles_by_ids(ids)],
+            "texts": article_texts(store, ids),
+            "quotes": quotes,
+            "entities": store.entities_by_ids(entity_ids),
+            "storyline": line,
+        }
+
+    # -- storylines --------------------------------------------------------------------
+
+    def storylines(self) -> list[dict[str, Any]]:
+        return self._cached(("storylines",), lambda: self.store().storylines())
+
+    def storyline(self, line_id: str) -> dict[str, Any]:
+        line = next((x for x in self.storylines() if x["id"] == line_id), None)
+        if line is None:
+            raise NotFoundError(f"no storyline '{line_id}'")
+        by_id = {s["id"]: s for s in self.all_stories()}
+        stories = [by_id[s] for s in line["stories"] if s in by_id]
+        comparisons = {}
+        for s in stories:
+            c = self.comparison(s)
+            if c is not None:
+                comparisons[s["id"]] = c
+        return {
+            "storyline": line,
+            "stories": stories,
+            "comparisons": comparisons,
+            "stances": self.stances(line_id, stories),
+        }
+
+    def stances(self, line_id: str, stories: list[dict[str, Any]]) -> dict[str, Any] | None:
+        """Actors' positions along a storyline (computed once per store version)."""
+
+        def make() -> dict[str, Any] | None:
+            if self._stances is not None:
+                found = self._stances(self.store(), stories)
+            else:
+                from ..compare.analysis import storyline_stance_list
+
+                with self._compute_lock:
+                    found = storyline_stance_list(self.store(), stories)
+            return next((x for x in found if x["storyline"] == line_id), None)
+
+        return self._cached(("stances", line_id), make)
+
+    # -- articles --------------------------------------------------------------------
+
+    def articles(
+        self,
+        *,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        language: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Page:
+        limit, offset = check_page(limit, offset)
+        store = self.store()
+        q = ArticleQuery(outlet=outlet, language=language, since=since, until=until)
+        total = store.count_articles(q)
+        q = ArticleQuery(
+            outlet=outlet, language=language, since=since, until=until, limit=limit, offset=offset
+        )
+        story_of = self.story_of_article()
+        items = [{**article_row(a), "story": story_of.get(a.id)} for a in store.articles(q)]
+        return Page(items, total, limit, offset, {"outlet": outlet, "since": since, "until": until})
+
+    def article(self, article_id: str) -> dict[str, Any]:
+        from ..report.data import article_texts
+
+        a = self.store().get_article(article_id)
+        return {
+            **article_row(a),
+            "story": self.story_of_article().get(a.id),
+            "text": article_texts(self.store(), [a.id])[a.id],
+        }
+
+    # -- search ------------------------------------------------------------------------
+
+    def search(
+        self,
+        q: str,
+        *,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> Page:
+        """Full-text search over titles and text; snippets carry the store's match marks."""
+        limit, offset = check_page(limit, offset)
+        total, rows = self.store().search_articles(
+            q, outlet=outlet, since=since, until=until, limit=limit, offset=offset
+        )
+        story_of = self.story_of_article()
+        for r in rows:
+            r["story"] = story_of.get(r["id"])
+        return Page(rows, total, limit, offset, {"q": q, "outlet": outlet})
+
+    # -- entities --------------------------------------------------------------------
+
+    def entities(
+        self, *, name: str | None = None, type_: str | None = None, limit: int = 50, offset: int = 0
+    ) -> Page:
+        limit, offset = check_page(limit, offset)
+        store = self.store()
+        if name:
+            found = [
+                e for e in store.find_entities(name) if not type_ or e["type"] == type_.upper()
+            ]
+            return _page(found, limit, offset, name=name, type=type_)
+        items = store.entities(type_, limit, offset)
+        return Page(items, store.count_entities(type_), limit, offset, {"type": type_})
+
+    def entity_ref(self, ref: str) -> dict[str, Any]:
+        """An entity by id, else the best match for a name or alias."""
+        found = self.store().entities_by_ids([ref]) or self.store().find_entities(ref)
+        if not found:
+            raise NotFoundError(f"no entity '{ref}'")
+        return found[0]
+
+    def entity(self, ref: str, *, max_articles: int = 300) -> dict[str, Any]:
+        """An entity with its naming by outlet, the stories it is in, quotes by and about
+        it and, along its storylines, its stances over time."""
+        from ..annotate import load as load_annotations
+        from ..compare.analysis import _layers
+
+        e = self.entity_ref(ref)
+        store = self.store()
+        mentions = store.entity_mentions(e["id"])
+        articles = sorted({a for a, *_ in mentions})[:max_articles]
+        mine: dict[str, list[int]] = {}
+        for a, k, *_ in mentions:
+            mine.setdefault(a, []).append(k)
+        quotes, _ = _layers(store, articles)
+        by = [q for q in quotes if q.get("speaker") == e["id"]]
+        about = []
+        for aid in articles:
+            ann = load_annotations(store, aid)
+            if ann is None:
+                continue
+            spans = [
+                (ann.mentions[k].start, ann.mentions[k].end)
+                for k in mine.get(aid, [])
+                if k < len(ann.mentions)
+            ]
+            for q in quotes:
+                if q["article"] == aid and q.get("speaker") != e["id"]:
+                    if any(q["start"] <= s and t <= q["end"] for s, t in spans):
+                        about.append(q)
+        meta = {a.id: article_row(a) for a in store.articles_by_ids(articles)}
+        for q in by + about:
+            a = meta.get(q["article"], {})
+            q["outlet"], q["published"] = a.get("outlet"), a.get("published")
+        by.sort(key=lambda q: (q["published"] or "", q["article"], q["start"]))
+        about.sort(key=lambda q: (q["published"] or "", q["article"], q["start"]))
+        story_of = self.story_of_article()
+        story_ids = {story_of[a] for a in articles if a in story_of}
+        stories = [s for s in self.all_stories() if s["id"] in story_ids]
+        stances = []
+        for line_id in sorted({s["storyline"] for s in stories if s.get("storyline")}):
+            members = [s for s in self.all_stories() if s.get("storyline") == line_id]
+            found = self.stances(line_id, members)
+            for issue in (found or {}).get("issues", []):
+                for p in issue.get("positions", []):
+                    if p["actor"] == e["id"]:
+                        stances.append(
+                            {
+                                **p,
+                                "issue": issue["issue"],
+                                "storyline": line_id,
+                                "story": story_of.get(p["article"]),
+                            }
+                        )
+        stances.sort(key=lambda p: p.get("date") or "")
+        return {
+            **e,
+            "articles": len({a for a, *_ in mentions}),
+            "stories": sorted(stories, key=lambda s: s.get("start") or "", reverse=True),
+            "quotes_by": by,
+            "quotes_about": about,
+            "stances": stances,
+        }
+
+    # -- outlets ---------------------------------------------------------------------
+
+    def outlets(self) -> list[dict[str, Any]]:
+        def make() -> list[dict[str, Any]]:
+            counts = Counter(a.outlet for a in self.store().articles())
+            known = {o.name: o for o in self.store().outlets()}
+            names = sorted({n for n in counts if n} | set(known), key=str.casefold)
+            return [
+                {
+                    "name": n,
+                    "articles": counts.get(n, 0),
+                    "stories": sum(1 for s in self.all_stories() if n in s.get("outlets", [])),
+                    **{
+                        k: getattr(known[n], k)
+                        for k in ("country", "language", "owner", "state_affiliated", "domains")
+                        if n in known
+                    },
+                }
+                for n in names
+            ]
+
+        return self._cached(("outlets",), make)
+
+    def outlet(self, name: str, *, max_stories: int = 20) -> dict[str, Any]:
+        """An outlet and its framing across the (most recent) stories it covers, beside
+        the other outlets of the same stories."""
+        found = next((o for o in self.outlets() if o["name"].casefold() == name.casefold()), None)
+        if found is None:
+            raise NotFoundError(f"no outlet '{name}'")
+        name = found["name"]
+        stories = [s for s in self.all_stories() if name in s.get("outlets", [])]
+        stories.sort(key=lambda s: s.get("start") or "", reverse=True)
+        totals: dict[str, Counter] = {}
+        per_story = []
+        for s in [s for s in stories if len(s["articles"]) > 1][:max_stories]:
+            comp = self.comparison(s)
+            if comp is None:
+                continue
+            for profile in comp.get("framing", {}).values():
+                o = profile.get("outlet") or "(unknown)"
+                t = totals.setdefault(o, Counter())
+                t["articles"] += 1
+                for key in (
+                    "words",
+                    "quotes",
+                    "direct_quotes",
+                    "anonymous_sources",
+                    "vague_attributions",
+                    "hedges",
+                ):
+                    t[key] += profile.get(key, 0) or 0
+                t["loaded"] += sum(w["count"] for w in profile.get("loaded_words", []))
+                if o == name:
+                    per_story.append({"story": s, "profile": profile})
+        return {**found, "stories": stories, "framing": totals, "per_story": per_story}
