@@ -649,6 +649,7 @@ def story(story_id: str, db: str, as_json: bool) -> None:
 @click.option("--outlet", help="Every article of this run is from this outlet.")
 @click.option("--sources", type=click.Path(dir_okay=False), help="Outlet descriptions (TOML).")
 @click.option("--rules", type=click.Path(dir_okay=False), help="Entity rules (TOML).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of text.")
 @click.pass_obj
 def analyze(
     state: _State,
@@ -658,8 +659,10 @@ def analyze(
     outlet: str | None,
     sources: str | None,
     rules: str | None,
+    as_json: bool,
 ) -> None:
-    """Run everything: ingest, annotate, resolve, cluster and compare; write analysis.json.
+    """Run everything: ingest, annotate, resolve, cluster and compare; write
+    analysis.json and report.html (open it with 'rashomon open OUT').
 
     The store keeps every stage's results, so a second run on more files only does
     the new work. The JSON's shape is described by schemas/analysis.schema.json.
@@ -667,6 +670,7 @@ def analyze(
     \b
     Example:
       rashomon analyze examples/corpus --out demo-out
+      rashomon open demo-out
     """
     from pathlib import Path
 
@@ -675,32 +679,164 @@ def analyze(
     from .entities import load_rules, resolve_store
     from .ingest import ingest as run_ingest
     from .ingest.readers import check_paths
+    from .report import article_texts, write_report
+    from .report.summary import analysis_summary
     from .stories import cluster_store
 
     check_paths(paths)
     entity_rules = load_rules(rules)
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     db = db or str(Path(out_dir) / "rashomon.db")
-    say = (lambda msg: None) if state.quiet else (lambda msg: click.echo(msg))
+    quiet = state.quiet or as_json
+    say = (lambda msg: None) if quiet else (lambda msg: click.echo(msg))
+    bars = not quiet and sys.stderr.isatty()
     store = _open(db, create=True)
     try:
-        say(
-            "ingest: "
-            + run_ingest(list(paths), store, state.config, outlet=outlet, sources=sources).summary()
-        )
-        say("annotate: " + run_annotate(store, state.config).summary())
+        with _Bar(bars, "ingest") as bar:
+            report = run_ingest(
+                list(paths),
+                store,
+                state.config,
+                outlet=outlet,
+                sources=sources,
+                progress=lambda r: bar.update(r.files, note=f"files, {r.articles_added} added"),
+            )
+        say("ingest: " + report.summary())
+        with _Bar(bars, "annotate") as bar:
+            report = run_annotate(
+                store, state.config, progress=lambda r: bar.update(r.annotated, note="articles")
+            )
+        say("annotate: " + report.summary())
         say("resolve: " + resolve_store(store, entity_rules).summary())
         say("cluster: " + cluster_store(store, state.config).summary())
-        data = build_analysis(store)
+        with _Bar(bars, "compare") as bar:
+            data = build_analysis(store, progress=lambda k, n: bar.update(k, n, "stories"))
+        data["texts"] = article_texts(store, [a["id"] for a in data["articles"]])
         path = write_analysis(data, out_dir)
+        html = write_report(data, out_dir)
     finally:
         store.close()
-    conflicts = sum(len(c["conflicts"]) for c in data["comparisons"])
+    summary = analysis_summary(data, analysis=str(path), report=str(html), db=db)
+    if as_json:
+        _echo_json(summary)
+        return
     say(
-        f"compare: {len(data['comparisons'])} stor(ies) with more than one article, "
-        f"{sum(len(c['facts']) for c in data['comparisons'])} fact(s), {conflicts} conflict(s)"
+        f"compare: {summary['compared']} stor(ies) with more than one article, "
+        f"{summary['facts']} fact(s), {summary['conflicts']} conflict(s)"
     )
-    say(f"wrote {path}")
+    say("")
+    say(summary["text"])
+    say(f"  analysis: {path}")
+    say(f"  report:   {html}   (open it with: rashomon open {out_dir})")
+
+
+class _Bar:
+    """A progress bar on stderr for one stage of a long run (shown on a terminal only)."""
+
+    def __init__(self, enabled: bool, label: str) -> None:
+        self.enabled, self.label, self._progress = enabled, label, None
+
+    def __enter__(self) -> _Bar:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(
+                TextColumn("{task.description:>9}"),
+                BarColumn(),
+                TextColumn("{task.completed}{task.fields[of]} {task.fields[note]}"),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task(self.label, total=None, of="", note="")
+        return self
+
+    def update(self, done: int, total: int | None = None, note: str = "") -> None:
+        if self._progress is not None:
+            of = f"/{total}" if total else ""
+            self._progress.update(self._task, completed=done, total=total, of=of, note=note)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
+@cli.command("open")
+@click.argument("target", default=".", type=click.Path(exists=True))
+@click.option("--no-browser", is_flag=True, help="Only print where the report is.")
+def open_cmd(target: str, no_browser: bool) -> None:
+    """Open the HTML report of an 'analyze' run (DIR/report.html) in a browser.
+
+    Prints the report's path when no browser can be started.
+
+    \b
+    Example:
+      rashomon analyze examples/corpus --out demo-out
+      rashomon open demo-out
+    """
+    import webbrowser
+    from pathlib import Path
+
+    from .errors import NotFoundError
+
+    path = Path(target)
+    if path.is_dir():
+        path = path / "report.html"
+    if not path.is_file():
+        raise NotFoundError(
+            f"no report at {path} (write one with 'rashomon analyze PATH... --out {target}')"
+        )
+    uri = path.resolve().as_uri()
+    if no_browser or not webbrowser.open(uri):
+        click.echo(str(path.resolve()))
+
+
+@cli.command()
+@_db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--token",
+    envvar="RASHOMON_TOKEN",
+    help="Allow write actions (uploads) to holders of this token [$RASHOMON_TOKEN]; "
+    "without it the app is read-only.",
+)
+@click.option(
+    "--max-upload-mb",
+    type=click.IntRange(1, 1024),
+    default=20,
+    show_default=True,
+    help="Largest upload accepted.",
+)
+@click.pass_obj
+def serve(
+    state: _State, db: str, host: str, port: int, token: str | None, max_upload_mb: int
+) -> None:
+    """Serve the stories, comparisons, search and a JSON API (under /api/) of a store.
+
+    Read-only unless started with --token; listens on 127.0.0.1 only unless told
+    otherwise. The API is described at /api/openapi.json and browsable at /api/docs.
+
+    \b
+    Example:
+      rashomon serve --db demo-out/rashomon.db --port 8000
+    """
+    from .web import serve as run_server
+
+    _open(db, create=False).close()  # a missing or foreign file fails here, in one line
+    if not state.quiet:
+        mode = "uploads allowed with the token" if token else "read-only"
+        click.echo(f"Serving {db} on http://{host}:{port}/ ({mode}); Ctrl-C stops.", err=True)
+    run_server(
+        db,
+        host=host,
+        port=port,
+        token=token,
+        max_upload=max_upload_mb * 2**20,
+        config=state.config,
+    )
 
 
 _STATUS_MARK = {
