@@ -98,6 +98,49 @@ class Embedder:
             out[chunk] = pooled / np.maximum(norms, 1e-12)
         return out
 
+    def encode_tokens(self, texts: Sequence[str]) -> list[tuple[np.ndarray, list[str]]]:
+        """Contextual word-piece vectors, one ``(vectors, pieces)`` pair per text, in order.
+
+        ``vectors`` is ``(n_pieces, 384)`` float32, each row L2-normalised: the last hidden
+        states that :meth:`encode` averages, without [CLS] and [SEP] (they carry the
+        sentence, not a word). ``pieces`` are the word pieces as the tokenizer writes them
+        ("##s" continues a word). Token-level alignment (BERTScore-style matching) uses
+        these; the sentence vector of the same text is the mean of all its states, so it
+        cannot be rebuilt from these rows exactly. Empty texts give zero rows.
+        """
+        out: list[tuple[np.ndarray, list[str]]] = [
+            (np.zeros((0, DIM), dtype=np.float32), []) for _ in texts
+        ]
+        if not texts:
+            return out
+        encodings = self._tokenizer.encode_batch([t if t.strip() else "." for t in texts])
+        order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
+        for start in range(0, len(order), self.batch_size):
+            chunk = order[start : start + self.batch_size]
+            width = max(len(encodings[i].ids) for i in chunk)
+            input_ids = np.zeros((len(chunk), width), dtype=np.int64)
+            mask = np.zeros((len(chunk), width), dtype=np.int64)
+            for row, i in enumerate(chunk):
+                input_ids[row, : len(encodings[i].ids)] = encodings[i].ids
+                mask[row, : len(encodings[i].ids)] = 1
+            with self._lock:
+                (hidden,) = self._session.run(
+                    ["last_hidden_state"],
+                    {
+                        "input_ids": input_ids,
+                        "attention_mask": mask,
+                        "token_type_ids": np.zeros_like(input_ids),
+                    },
+                )
+            for row, i in enumerate(chunk):
+                if not texts[i].strip():
+                    continue
+                n = len(encodings[i].ids)
+                states = hidden[row, 1 : n - 1].astype(np.float32)
+                norms = np.linalg.norm(states, axis=1, keepdims=True)
+                out[i] = (states / np.maximum(norms, 1e-12), encodings[i].tokens[1 : n - 1])
+        return out
+
 
 @lru_cache(maxsize=2)
 def embedder(max_tokens: int = 128, threads: int = 0) -> Embedder:
