@@ -1,0 +1,1 @@
+"""Comparisons: what different outlets' articles about one story share, and where they differ."""
