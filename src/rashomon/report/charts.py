@@ -179,11 +179,8 @@ def timeline(stories: Sequence[dict[str, Any]], urls: Any = None, limit: int = 4
             o=len(s.get("outlets", [])),
         )
         href = urls.story(s["id"]) if urls is not None else f"#story-{s['id']}"
-        body.append(
-            Markup('<a href="{h}">{tip}{mark}{label}{text}</a>').format(
-                h=href, tip=tip, mark=mark, label=label, text=text
-            )
-        )
+        row = Markup("{tip}{mark}{label}{text}").format(tip=tip, mark=mark, label=label, text=text)
+        body.append(Markup('<a href="{h}">{row}</a>').format(h=href, row=row) if href else row)
     desc = "Timeline: " + "; ".join(
         f"{s.get('dates') or s.get('start')}: {s.get('title', '')} "
         f"({s.get('articles', 0)} articles)"

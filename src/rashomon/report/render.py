@@ -57,8 +57,6 @@ def report_csp(css: str, js: str) -> str:
 
 def render_report(data: dict[str, Any]) -> str:
     """The whole report as one HTML document (see :func:`write_report`)."""
-    urls = views.Urls()
-    ov = views.overview(data, urls)
     comparisons = {c["story"]: c for c in data.get("comparisons", [])}
     stories = sorted(
         data.get("stories", []),
@@ -70,10 +68,19 @@ def render_report(data: dict[str, Any]) -> str:
             s["id"],
         ),
     )
-    shown = [s for s in stories if s["id"] in comparisons][:MAX_STORIES]
-    story_views = [views.story_view(views.bundle_from_analysis(data, s), urls) for s in shown]
+    shown = stories[:MAX_STORIES]
     stances = {x["storyline"]: x for x in data.get("stances", [])}
     by_id = {s["id"]: s for s in data.get("stories", [])}
+    lines_shown = [
+        line
+        for line in data.get("storylines", [])
+        if len(line["stories"]) > 1 or line["id"] in stances
+    ]
+    urls = views.Urls(
+        stories={s["id"] for s in shown}, lines={line["id"] for line in lines_shown}
+    )
+    ov = views.overview(data, urls)
+    story_views = [views.story_view(views.bundle_from_analysis(data, s), urls) for s in shown]
     lines = [
         views.storyline_view(
             line,
@@ -82,8 +89,7 @@ def render_report(data: dict[str, Any]) -> str:
             stances.get(line["id"]),
             urls,
         )
-        for line in data.get("storylines", [])
-        if len(line["stories"]) > 1 or line["id"] in stances
+        for line in lines_shown
     ]
     css, js = asset("style.css"), asset("report.js")
     template = environment().get_template("report.html")

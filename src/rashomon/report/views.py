@@ -105,15 +105,23 @@ def plural(n: int, word: str, words: str | None = None) -> str:
 
 @dataclass
 class Urls:
-    """Where links point: anchors inside the one-file report, or pages of the web app."""
+    """Where links point: anchors inside the one-file report, or pages of the web app.
+    In the report, ``stories`` and ``lines`` (when given) are the sections it holds:
+    anything else gets no link."""
 
     web: bool = False
+    stories: set[str] | None = None
+    lines: set[str] | None = None
 
-    def story(self, story_id: str) -> str:
-        return f"/stories/{story_id}" if self.web else f"#story-{story_id}"
+    def story(self, story_id: str) -> str | None:
+        if self.web:
+            return f"/stories/{story_id}"
+        return f"#story-{story_id}" if self.stories is None or story_id in self.stories else None
 
-    def storyline(self, line_id: str) -> str:
-        return f"/storylines/{line_id}" if self.web else f"#line-{line_id}"
+    def storyline(self, line_id: str) -> str | None:
+        if self.web:
+            return f"/storylines/{line_id}"
+        return f"#line-{line_id}" if self.lines is None or line_id in self.lines else None
 
     def sentence(self, story_id: str | None, article_id: str, start: int | None) -> str | None:
         target = anchor(article_id, start)
@@ -240,7 +248,7 @@ def story_view(bundle: dict[str, Any], urls: Urls | None = None) -> dict[str, An
                 "title": a.get("title") or "(no title)",
                 "date": date_label(a.get("published")),
                 "published": a.get("published"),
-                "url": a.get("url") or _web_link(a.get("path")),
+                "url": _web_link(a.get("url")) or _web_link(a.get("path")),
                 "duplicate_of": a.get("duplicate_of"),
                 "href": urls.article(aid),
                 "outlet_href": urls.outlet(a.get("outlet")),

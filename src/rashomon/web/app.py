@@ -53,11 +53,14 @@ def create_app(
     config: Config | None = None,
     aligner: Any = None,
     stances: Any = None,
+    analysis: dict[str, Any] | None = None,
 ) -> FastAPI:
     """The app over the store ``db``. ``token``: allow uploads to holders of it (else
     read-only). ``allowed_hosts``: Host header values accepted (None: any).
-    ``aligner``/``stances``: stand-ins for the comparison's models (tests)."""
-    query = Query(db, aligner=aligner, stances=stances)
+    ``analysis``: the store's analysis document, whose comparisons are served until the
+    store changes (else each is computed on first view). ``aligner``/``stances``:
+    stand-ins for the comparison's models."""
+    query = Query(db, aligner=aligner, stances=stances, analysis=analysis)
     uploads = Path(upload_dir) if upload_dir else Path(db).with_name(Path(db).name + ".uploads")
     jobs = Jobs(db, uploads, config)
     env = environment(__package__)
@@ -436,5 +439,31 @@ def serve(
 
     local = {"127.0.0.1", "localhost", "::1"}
     hosts = None if host in ("0.0.0.0", "::") else local | {host.lower()}
-    app = create_app(db, token=token, max_upload=max_upload, allowed_hosts=hosts, config=config)
+    app = create_app(
+        db,
+        token=token,
+        max_upload=max_upload,
+        allowed_hosts=hosts,
+        config=config,
+        analysis=fresh_analysis(db),
+    )
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+
+
+def fresh_analysis(db: str) -> dict[str, Any] | None:
+    """The ``analysis.json`` that ``analyze`` wrote beside ``db``, if the store has not
+    changed since (neither the file nor its write-ahead log is newer)."""
+    import json
+
+    store = Path(db)
+    path = store.with_name("analysis.json")
+    if not path.is_file():
+        return None
+    written = path.stat().st_mtime
+    for f in (store, store.with_name(store.name + "-wal")):
+        if f.exists() and f.stat().st_mtime > written:
+            return None
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None

@@ -92,7 +92,10 @@ class Query:
         aligner: Any = None,
         stances: Callable[[SQLiteStore, list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
         cache_size: int = 256,
+        analysis: dict[str, Any] | None = None,
     ) -> None:
+        """``analysis``: an analysis document of this very store (``analyze`` writes one
+        beside it): its comparisons and stances are used until the store changes."""
         self.db = db
         self._aligner = aligner
         self._stances = stances
@@ -105,6 +108,21 @@ class Query:
         self._watch = sqlite3.connect(db, check_same_thread=False)
         self._version = self._watch.execute("PRAGMA data_version").fetchone()[0]
         self._generation = 0
+        if analysis:
+            self._seed(analysis)
+
+    def _seed(self, analysis: dict[str, Any]) -> None:
+        stories = {s["id"]: s for s in self.all_stories()}
+        for c in analysis.get("comparisons", []):
+            s = stories.get(c["story"])
+            if s is not None and sorted(s["articles"]) == sorted(c.get("articles", [])):
+                self._cache[(0, "comparison", s["id"], tuple(sorted(s["articles"])))] = c
+        for x in analysis.get("stances", []):
+            self._cache[(0, "stances", x["storyline"])] = x
+        known = {x["storyline"] for x in analysis.get("stances", [])}
+        for line in self.storylines():  # analysed, and no stance found
+            if line["id"] not in known and analysis.get("stances") is not None:
+                self._cache[(0, "stances", line["id"])] = None
 
     # -- plumbing --------------------------------------------------------------------
 
@@ -218,7 +236,7 @@ class Query:
             with self._compute_lock:  # one comparison at a time: they are CPU-bound
                 return compare_stored_story(self.store(), story, aligner)
 
-        return self._cached(("comparison", story["id"], tuple(story["articles"])), make)
+        return self._cached(("comparison", story["id"], tuple(sorted(story["articles"]))), make)
 
     def story_bundle(self, story_id: str) -> dict[str, Any]:
         """A story with everything its page shows: comparison, articles, texts, quotes,
