@@ -76,9 +76,7 @@ def render_report(data: dict[str, Any]) -> str:
         for line in data.get("storylines", [])
         if len(line["stories"]) > 1 or line["id"] in stances
     ]
-    urls = views.Urls(
-        stories={s["id"] for s in shown}, lines={line["id"] for line in lines_shown}
-    )
+    urls = views.Urls(stories={s["id"] for s in shown}, lines={line["id"] for line in lines_shown})
     ov = views.overview(data, urls)
     story_views = [views.story_view(views.bundle_from_analysis(data, s), urls) for s in shown]
     lines = [

@@ -207,8 +207,14 @@ def create_app(
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, story_id: str) -> HTMLResponse:
-        v = views.story_view(query.story_bundle(story_id), URLS)
-        return page(request, "page_story.html", v=v)
+        # The heaviest page, and a pure function of the store: rendered once per store
+        # version (the template alone takes tens of milliseconds for a big matrix).
+        def make() -> HTMLResponse:
+            v = views.story_view(query.story_bundle(story_id), URLS)
+            return page(request, "page_story.html", v=v)
+
+        body = query.cached(("story_page", story_id), lambda: bytes(make().body))
+        return HTMLResponse(body)
 
     @app.get("/storylines/{line_id}", response_class=HTMLResponse, include_in_schema=False)
     def storyline_page(request: Request, line_id: str) -> HTMLResponse:

@@ -142,7 +142,7 @@ class Query:
                 self._cache.clear()
             return self._generation
 
-    def _cached(self, key: tuple, make: Callable[[], Any]) -> Any:
+    def cached(self, key: tuple, make: Callable[[], Any]) -> Any:
         key = (self.generation(), *key)
         with self._lock:
             if key in self._cache:
@@ -172,10 +172,10 @@ class Query:
                 s.pop("profile", None)
             return out
 
-        return self._cached(("stories",), make)
+        return self.cached(("stories",), make)
 
     def story_of_article(self) -> dict[str, str]:
-        return self._cached(
+        return self.cached(
             ("story_of",), lambda: {a: s["id"] for s in self.all_stories() for a in s["articles"]}
         )
 
@@ -236,7 +236,7 @@ class Query:
             with self._compute_lock:  # one comparison at a time: they are CPU-bound
                 return compare_stored_story(self.store(), story, aligner)
 
-        return self._cached(("comparison", story["id"], tuple(sorted(story["articles"]))), make)
+        return self.cached(("comparison", story["id"], tuple(sorted(story["articles"]))), make)
 
     def story_bundle(self, story_id: str) -> dict[str, Any]:
         """A story with everything its page shows: comparison, articles, texts, quotes,
@@ -266,7 +266,7 @@ class Query:
     # -- storylines --------------------------------------------------------------------
 
     def storylines(self) -> list[dict[str, Any]]:
-        return self._cached(("storylines",), lambda: self.store().storylines())
+        return self.cached(("storylines",), lambda: self.store().storylines())
 
     def storyline(self, line_id: str) -> dict[str, Any]:
         line = next((x for x in self.storylines() if x["id"] == line_id), None)
@@ -299,7 +299,7 @@ class Query:
                     found = storyline_stance_list(self.store(), stories)
             return next((x for x in found if x["storyline"] == line_id), None)
 
-        return self._cached(("stances", line_id), make)
+        return self.cached(("stances", line_id), make)
 
     # -- articles --------------------------------------------------------------------
 
@@ -462,7 +462,7 @@ class Query:
                 for n in names
             ]
 
-        return self._cached(("outlets",), make)
+        return self.cached(("outlets",), make)
 
     def outlet(self, name: str, *, max_stories: int = 20) -> dict[str, Any]:
         """An outlet and its framing across the (most recent) stories it covers, beside
