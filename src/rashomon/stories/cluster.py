@@ -20,6 +20,7 @@ lets an incremental run re-cluster only the blocks that new articles touch.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -70,27 +71,26 @@ class FeatureTable:
         self.days = np.array(
             [np.nan if f.day is None else f.day for f in self.features], dtype=np.float64
         )
-        vocab: dict[str, int] = {}
-        indptr = [0]
-        indices: list[int] = []
-        data: list[float] = []
+        # Keys are numbered in order of first appearance. Compact arrays filled by C-level
+        # loops, not lists of Python objects: at a million articles the lists alone took
+        # about 2.5 GiB and most of the build time.
+        vocab = _Numbering()
+        indices = array("i")
+        data = array("f")
         for f in self.features:
-            for key, w in f.keys.items():
-                j = vocab.get(key)
-                if j is None:
-                    j = vocab[key] = len(vocab)
-                indices.append(j)
-                data.append(w)
-            indptr.append(len(indices))
-        self.vocab = vocab
-        is_entity = np.zeros(len(vocab), dtype=bool)
-        for key, j in vocab.items():
-            is_entity[j] = key.startswith("e:")
+            indices.extend(map(vocab.__getitem__, f.keys))
+            data.extend(f.keys.values())
+        self.vocab = dict(vocab)
+        del vocab
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.fromiter((len(f.keys) for f in self.features), np.int64, n), out=indptr[1:])
+        is_entity = np.fromiter((k.startswith("e:") for k in self.vocab), bool, len(self.vocab))
         x = sparse.csr_matrix(
-            (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32), indptr),
-            shape=(n, len(vocab)),
+            (np.frombuffer(data, dtype=np.float32), np.frombuffer(indices, dtype=np.int32), indptr),
+            shape=(n, len(self.vocab)),
         )
         self.matrix = _weigh(x, is_entity, params)
+        del x, data, indices
         # Which rows have any (weighted) entity: the similarity of two articles is
         # normalised over the parts both of them have.
         m = self.matrix
@@ -112,36 +112,64 @@ class FeatureTable:
         return len(self.ids)
 
 
+class _Numbering(dict):
+    """key -> its number, a new key taking the next one on first lookup."""
+
+    def __missing__(self, key: str) -> int:
+        j = self[key] = len(self)
+        return j
+
+
+#: Rows weighed at a time: bounds the temporaries of the per-row ranking.
+_WEIGH_ROWS = 4096
+
+
 def _weigh(x: sparse.csr_matrix, is_entity: np.ndarray, p: Params) -> sparse.csr_matrix:
+    """IDF, the top ``max_terms`` terms of each row, per-part norms; ``x`` is consumed."""
     n = x.shape[0]
     df = np.bincount(x.indices, minlength=x.shape[1]).astype(np.float32)
     idf = np.log((n + 1) / (df + 1)).astype(np.float32) + 1.0
     if n >= 50:
         idf[df > p.max_df * n] = 0.0
-    x = x.copy()
     x.data *= idf[x.indices]
-    # Keep the strongest terms of each row (entities are few and all kept).
-    rows = np.repeat(np.arange(n), np.diff(x.indptr))
-    ent = is_entity[x.indices]
-    keep = x.data > 0
+    for start in range(0, n, _WEIGH_ROWS):
+        stop = min(start + _WEIGH_ROWS, n)
+        a, b = int(x.indptr[start]), int(x.indptr[stop])
+        _weigh_rows(x.data[a:b], x.indices[a:b], np.diff(x.indptr[start : stop + 1]), is_entity, p)
+    x.eliminate_zeros()
+    return x
+
+
+def _weigh_rows(
+    data: np.ndarray, indices: np.ndarray, counts: np.ndarray, is_entity: np.ndarray, p: Params
+) -> None:
+    """Keep the strongest terms of each row (entities are few and all kept), then
+    normalise terms and entities separately and weight each part; in place."""
+    n = len(counts)
+    rows = np.repeat(np.arange(n, dtype=np.int64), counts)
+    ent = is_entity[indices]
+    keep = data > 0
     term_pos = np.flatnonzero(~ent & keep)
     if term_pos.size:
-        # rank terms within their row by weight (descending), ties by column
-        order = np.lexsort((x.indices[term_pos], -x.data[term_pos], rows[term_pos]))
+        # Rank terms within their row by weight (descending), ties by column: one stable
+        # sort by column, then one by (row, weight). The bits of a positive float32 order
+        # as its value, so (row, inverted bits) is one integer key. (np.lexsort on the
+        # three keys did the same ten times slower.)
+        r = rows[term_pos].astype(np.uint64) << np.uint64(32)
+        by_col = np.argsort(indices[term_pos], kind="stable")
+        inverted = ~data[term_pos].view(np.uint32)
+        order = by_col[np.argsort((r | inverted.astype(np.uint64))[by_col], kind="stable")]
         ranked = term_pos[order]
         r = rows[ranked]
         starts = np.searchsorted(r, r, side="left")
         rank = np.arange(ranked.size) - starts
         keep[ranked[rank >= p.max_terms]] = False
-    x.data[~keep] = 0.0
-    # Normalise terms and entities separately, then weight each part.
+    data[~keep] = 0.0
     for part, weight in ((~ent, p.w_terms), (ent, p.w_entities)):
-        sq = np.bincount(rows[part], weights=x.data[part].astype(np.float64) ** 2, minlength=n)
+        sq = np.bincount(rows[part], weights=data[part].astype(np.float64) ** 2, minlength=n)
         norm = np.sqrt(sq)
         scale = np.where(norm > 0, np.sqrt(weight) / np.maximum(norm, 1e-12), 0.0)
-        x.data[part] *= scale[rows[part]].astype(np.float32)
-    x.eliminate_zeros()
-    return x
+        data[part] *= scale[rows[part]].astype(np.float32)
 
 
 def _time_factor(d1: np.ndarray, d2: np.ndarray, window: float) -> np.ndarray:
@@ -170,6 +198,28 @@ def _finish(table: FeatureTable, rows: np.ndarray, cols: np.ndarray, base: np.nd
     return score * _time_factor(table.days[rows], table.days[cols], p.window_days)
 
 
+def _base_floor(table: FeatureTable) -> np.float32:
+    """A lexical product below this cannot reach the threshold, whatever :func:`_finish`
+    makes of it (the time factor is at most 1, a MiniLM cosine at most 1, the weight at
+    least that of terms alone); a little lower still, for rounding."""
+    p = table.params
+    lexical = min(p.w_terms, p.w_terms + p.w_entities)
+    floor = p.threshold * max(lexical, 1e-9)
+    if table.vectors is not None:
+        both = p.threshold * max(lexical + p.w_vector, 1e-9) - 1.01 * abs(p.w_vector)
+        floor = min(floor, both)
+    return np.float32(max(floor, 0.0) * (1.0 - 1e-4) - 1e-6)
+
+
+def _scored_from(table: FeatureTable, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Scores of the pairs (a[k], b[k]) exactly as a chunk holding rows ``a`` scores them."""
+    x = table.matrix
+    base = np.empty(len(a), dtype=x.dtype)
+    for s in range(0, len(a), 256):
+        base[s : s + 256] = (x[a[s : s + 256]] @ x[b[s : s + 256]].T).diagonal()
+    return _finish(table, a, b, base)
+
+
 def candidate_edges(
     table: FeatureTable, rows: np.ndarray | None = None, within: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -185,9 +235,15 @@ def candidate_edges(
     x = table.matrix
     days = table.days
     dated = ~np.isnan(days)
+    dated_days = days[dated]
     undated = np.flatnonzero(~dated)
     if within is not None:
         undated = undated[within[undated]]
+    # A pair of two rows of ``rows`` is scored once, from the chunk of its first row (the
+    # score it kept when both ends were scored): later chunks skip earlier rows.
+    in_rows = np.zeros(n, dtype=bool)
+    in_rows[rows] = True
+    floor = _base_floor(table)
     out_i: list[np.ndarray] = []
     out_j: list[np.ndarray] = []
     out_s: list[np.ndarray] = []
@@ -199,13 +255,14 @@ def candidate_edges(
         else:
             lo = np.nanmin(chunk_days) - p.window_days
             hi = np.nanmax(chunk_days) + p.window_days
-            a = np.searchsorted(days[dated], lo, side="left")
-            b = np.searchsorted(days[dated], hi, side="right")
+            a = np.searchsorted(dated_days, lo, side="left")
+            b = np.searchsorted(dated_days, hi, side="right")
             cols = np.arange(a, b)  # dated rows come first, sorted by day
             if np.isnan(chunk_days).any():
                 cols = np.arange(n)
             else:
                 cols = np.concatenate([cols, undated])
+        cols = cols[~in_rows[cols] | (cols >= chunk[0])]
         if within is not None:
             cols = cols[within[cols]]
         if cols.size == 0:
@@ -213,10 +270,25 @@ def candidate_edges(
         product = (x[chunk] @ x[cols].T).tocoo()
         i = chunk[product.row]
         j = cols[product.col]
-        keep = i != j
+        # Most products are a shared common word or a famous name: far below any score
+        # that could reach the threshold, they are dropped before the full score.
+        keep = (i != j) & (product.data >= floor)
         i, j, base = i[keep], j[keep], product.data[keep]
         score = _finish(table, i, j, base)
         keep = score >= p.threshold
+        # A pair whose other end comes in a later chunk is scored from this end only, but
+        # the two ends sum the shared keys in different orders (a float32 rounding apart):
+        # a near miss is scored from the other end too, and kept if that reaches the
+        # threshold, as when every pair was scored from both ends.
+        near = ~keep & (score >= p.threshold * (1 - 1e-5)) & in_rows[j] & (j > chunk[-1])
+        if within is not None:
+            near &= within[i]
+        if near.any():
+            near = np.flatnonzero(near)
+            other = _scored_from(table, j[near], i[near])
+            ok = other >= p.threshold
+            score[near[ok]] = other[ok]
+            keep[near[ok]] = True
         i, j, score = i[keep], j[keep], score[keep]
         lo_, hi_ = np.minimum(i, j), np.maximum(i, j)
         out_i.append(lo_)
@@ -303,11 +375,8 @@ def cluster_rows(
 ) -> list[tuple[np.ndarray, int]]:
     """Stories among ``members`` given their edges: (row indices, first row of the block)."""
     p = table.params
-    local = {int(r): k for k, r in enumerate(members)}
     i, j, s = edges
-    li = np.array([local[int(a)] for a in i], dtype=np.int64)
-    lj = np.array([local[int(b)] for b in j], dtype=np.int64)
-    labels = blocks(len(members), li, lj)
+    labels = blocks(len(members), _local(members, i), _local(members, j))
     stories: list[tuple[np.ndarray, int]] = []
     order = np.argsort(labels, kind="stable")
     bounds = np.flatnonzero(np.diff(labels[order])) + 1
@@ -315,6 +384,17 @@ def cluster_rows(
         rows_ = members[np.sort(group)]
         stories += [(r, int(rows_[0])) for r in _cluster_block(table, rows_, p.threshold)]
     return stories
+
+
+def _local(members: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Position of each of ``rows`` in ``members``; KeyError for a row not there."""
+    order = np.argsort(members, kind="stable")
+    pos = np.minimum(np.searchsorted(members, rows, sorter=order), max(len(members) - 1, 0))
+    local = order[pos] if len(members) else pos
+    missing = members[local] != rows if len(members) else np.ones(len(rows), dtype=bool)
+    if missing.any():
+        raise KeyError(int(np.asarray(rows)[missing][0]))
+    return local.astype(np.int64)
 
 
 def _cluster_block(table: FeatureTable, rows: np.ndarray, threshold: float) -> list[np.ndarray]:
@@ -325,10 +405,7 @@ def _cluster_block(table: FeatureTable, rows: np.ndarray, threshold: float) -> l
         stricter = threshold + 0.05
         i, j, s = candidate_edges(table, rows, within=np.isin(np.arange(len(table)), rows))
         keep = s >= stricter
-        local = {int(r): k for k, r in enumerate(rows)}
-        li = np.array([local[int(a)] for a in i[keep]], dtype=np.int64)
-        lj = np.array([local[int(b)] for b in j[keep]], dtype=np.int64)
-        labels = blocks(len(rows), li, lj)
+        labels = blocks(len(rows), _local(rows, i[keep]), _local(rows, j[keep]))
         if len(set(labels.tolist())) == 1 and stricter > 0.95:
             return [rows]
         out: list[np.ndarray] = []
