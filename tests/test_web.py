@@ -86,6 +86,8 @@ def test_api_stories_filters(client, ids) -> None:
     assert late["items"] and all(s["start"] >= "2026-04-01" for s in late["items"])
     none = call(client, "GET", "/api/stories", params={"until": "2000-01-01"}).json()
     assert none["total"] == 0
+    nobody = call(client, "GET", "/api/stories", params={"entity": "No Such Person"}).json()
+    assert nobody["total"] == 0
 
 
 def test_api_story_has_its_comparison(client, ids) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Generic, TypeVar
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from markupsafe import Markup, escape
 from pydantic import BaseModel, ConfigDict
 
@@ -204,15 +204,17 @@ def router(q: StoreQuery, jobs: Jobs) -> APIRouter:
         return page.as_dict()
 
     @api.get("/stories/{story_id}", response_model=StoryDetail, tags=["stories"])
-    def get_story(story_id: str) -> dict[str, Any]:
+    def get_story(story_id: str) -> Any:
         """One story with its comparison: the fact matrix, conflicts, quote drift, framing."""
-        b = q.story_bundle(story_id)
-        return {
-            "story": b["story"],
-            "comparison": b["comparison"],
-            "articles": b["articles"],
-            "quotes": b["quotes"],
-        }
+
+        def make() -> bytes:
+            b = q.story_bundle(story_id)
+            keep = ("story", "comparison", "articles", "quotes")
+            return bytes(JSONResponse({k: b[k] for k in keep}).body)
+
+        # Built once per store version and sent as it is: validating a big comparison
+        # against the response model on every request costs more than building it.
+        return Response(q.cached(("story_api", story_id), make), media_type="application/json")
 
     @api.get("/storylines", response_model=Page[StorylineOut], tags=["stories"])
     def list_storylines(limit: int = LIMIT, offset: int = OFFSET) -> dict[str, Any]:

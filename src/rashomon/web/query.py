@@ -200,9 +200,13 @@ class Query:
             want = outlet.casefold()
             rows = [s for s in rows if any(o.casefold() == want for o in s.get("outlets", []))]
         if entity:
-            e = self.entity_ref(entity)
-            articles = {a for a, *_ in self.store().entity_mentions(e["id"])}
-            rows = [s for s in rows if articles & set(s["articles"])]
+            try:
+                e = self.entity_ref(entity)
+            except NotFoundError:  # a filter that matches nothing, not a missing page
+                rows = []
+            else:
+                articles = {a for a, *_ in self.store().entity_mentions(e["id"])}
+                rows = [s for s in rows if articles & set(s["articles"])]
         rows = [s for s in rows if len(s["articles"]) >= min_articles]
         rows = sorted(rows, key=lambda s: (s.get("start") or "", len(s["articles"])), reverse=True)
         return _page(
