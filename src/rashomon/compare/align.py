@@ -191,6 +191,7 @@ class Prepared:
     content: list[frozenset[str]] = field(default_factory=list)  # stems of content words
     ngrams: list[tuple[frozenset[tuple[str, ...]], ...]] = field(default_factory=list)  # n=1..4
     names: list[frozenset[str]] = field(default_factory=list)  # capitalised words, as stems
+    folded: list[list[str]] = field(default_factory=list)  # words of 4+ letters, in ASCII
     anchors: list[tuple[Anchor, ...]] = field(default_factory=list)
     negated: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
@@ -241,6 +242,7 @@ def prepared_from(
         )
         out.ngrams.append(tuple(_ngrams(stems, n) for n in (1, 2, 3, 4)))
         out.names.append(_names(words, lower))
+        out.folded.append(sorted({_fold(w) for w in lower if len(w) >= 4}))
         out.anchors.append(anchors_of(text))
         negated.append(any(w in _NEGATIONS or w.endswith(("n't", "n’t")) for w in lower))
     out.negated = np.array(negated, dtype=bool)
@@ -251,6 +253,12 @@ def _ngrams(stems: list[str], n: int) -> frozenset[tuple[str, ...]]:
     return frozenset(zip(*(stems[k:] for k in range(n)), strict=False))
 
 
+def _fold(word: str) -> str:
+    from anyascii import anyascii
+
+    return anyascii(word).lower() if not word.isascii() else word
+
+
 def _names(words: list[str], lower: list[str]) -> frozenset[str]:
     names = set()
     for i, w in enumerate(words):
@@ -258,7 +266,7 @@ def _names(words: list[str], lower: list[str]) -> frozenset[str]:
             # The first word is capitalised anyway: a name only when the next word is one
             # too ("Saddam Hussein said"), not in "Revenue dropped".
             if i > 0 or (len(words) > 1 and words[1][0].isupper()):
-                names.add(_stem(lower[i]))
+                names.add(_stem(_fold(lower[i])))
     return frozenset(names)
 
 
@@ -439,6 +447,32 @@ def _token_features(
             _both(out, name, per_side[0][name], per_side[1][name], rows)
 
 
+#: Names this close (rapidfuzz ratio, 0-100) are spellings of one name: transliterations
+#: ("Zhelezov", "Zhelyezov", "Železov") and "Dolvitsa"/"Dolvica". Names under 5 letters must
+#: match exactly ("Bush" is not "Rush").
+NAME_SIMILARITY = 80
+
+
+def _names_missing(
+    names: frozenset[str], words: frozenset[tuple[str, ...]], folded: list[str]
+) -> int:
+    """How many of ``names`` the other sentence lacks, allowing spelling variants."""
+    from rapidfuzz import fuzz, process
+
+    missing = 0
+    for name in names:
+        if (name,) in words:
+            continue
+        if (
+            len(name) >= 5
+            and folded
+            and process.extractOne(name, folded, scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY)
+        ):
+            continue
+        missing += 1
+    return missing
+
+
 def _word_features(
     a: Prepared, b: Prepared, ia: np.ndarray, ib: np.ndarray, idf: Idf, out: np.ndarray
 ) -> None:
@@ -488,8 +522,8 @@ def _word_features(
             min(la, lb) / max(la, lb, 1),
             abs(la - lb),
             *_anchor_counts(a.anchors[i], b.anchors[j]),
-            sum(1 for w in a.names[i] if (w,) not in b.ngrams[j][0]),
-            sum(1 for w in b.names[j] if (w,) not in a.ngrams[i][0]),
+            _names_missing(a.names[i], b.ngrams[j][0], b.folded[j]),
+            _names_missing(b.names[j], a.ngrams[i][0], a.folded[i]),
         )
     every = slice(None)
     out[:, _COL["tfidf"]] = rows[:, 0]
