@@ -15,6 +15,7 @@ from typing import Any
 from .. import __version__
 from ..annotate import load as load_annotations
 from ..store import Store
+from .claims import speaker_entity
 from .framing import framing_profiles, outlet_profiles
 from .matrix import StoryInput, compare_story
 
@@ -80,9 +81,7 @@ def _layers(store: Store, ids: list[str]) -> tuple[list[dict], list[dict]]:
                 {
                     "id": f"{aid}:q{k}",
                     "article": aid,
-                    "speaker": entity_ids.get(q.speaker_mention)
-                    if q.speaker_mention is not None
-                    else None,
+                    "speaker": speaker_entity(ann, entity_ids, q),
                     "speaker_name": q.speaker,
                     "speaker_text": q.speaker_text,
                     "resolved_by": q.resolved_by,

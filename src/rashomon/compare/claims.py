@@ -33,6 +33,7 @@ class Claim:
     quantities: list[Quantity] = field(default_factory=list)
     entities: set[str] = field(default_factory=set)
     speakers: set[str] = field(default_factory=set)  # entity ids of quoted speakers
+    times: set[str] = field(default_factory=set)  # resolved dates and years ("1968")
 
     @property
     def lead(self) -> bool:
@@ -42,6 +43,18 @@ class Claim:
     def prominence(self) -> float:
         """1 in the first paragraph, falling with depth (a 1/(1+p/2) curve)."""
         return 1.0 / (1.0 + self.paragraph / 2.0)
+
+
+def speaker_entity(ann: Annotations, entity_ids: dict[int, str], q: Quote) -> str | None:
+    """The canonical entity of a quote's speaker: through its mention, else through a
+    mention of the article written exactly as the speaker's resolved name."""
+    if q.speaker_mention is not None and q.speaker_mention in entity_ids:
+        return entity_ids[q.speaker_mention]
+    if q.speaker:
+        for k, m in enumerate(ann.mentions):
+            if m.text == q.speaker and k in entity_ids:
+                return entity_ids[k]
+    return None
 
 
 def _overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
@@ -79,9 +92,11 @@ def claims_of(
         for k, m in enumerate(ann.mentions):
             if s.start <= m.start < s.end and k in entity_ids:
                 claim.entities.add(entity_ids[k])
+        claim.times = {t.value for t in ann.times if s.start <= t.start < s.end and t.value}
         for q in claim.quotes:
-            if q.speaker_mention is not None and q.speaker_mention in entity_ids:
-                claim.speakers.add(entity_ids[q.speaker_mention])
+            speaker = speaker_entity(ann, entity_ids, q)
+            if speaker:
+                claim.speakers.add(speaker)
         if claim.quotes:
             claim.attributed = True
         out.append(claim)

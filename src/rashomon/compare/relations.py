@@ -53,9 +53,17 @@ def _stems(text: str | None) -> set[str]:
     return {_STEM.sub("", w) for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 2}
 
 
+def _names(text: str | None) -> set[str]:
+    return set(re.findall(r"\b[A-Z][a-z]+", text or ""))
+
+
 def comparable(a: Quantity, b: Quantity) -> bool:
     """Whether two quantities measure the same kind of thing."""
     if a.value is None or b.value is None or a.kind != b.kind:
+        return False
+    # "age of Pavel Ostrik" and "age of Milena Hartova" measure two different people
+    names_a, names_b = _names(a.counted), _names(b.counted)
+    if names_a and names_b and not names_a & names_b:
         return False
     if a.kind in ("money", "percent", "measure", "fraction"):
         return (a.unit or "") == (b.unit or "")
