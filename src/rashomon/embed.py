@@ -67,52 +67,8 @@ class Embedder:
         )
         self._lock = threading.Lock()
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Unit vectors, one row per text, in the order given (float32)."""
-        out = np.zeros((len(texts), DIM), dtype=np.float32)
-        if not texts:
-            return out
-        encodings = self._tokenizer.encode_batch([t if t.strip() else "." for t in texts])
-        ids = [e.ids for e in encodings]
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        for start in range(0, len(order), self.batch_size):
-            chunk = order[start : start + self.batch_size]
-            width = max(len(ids[i]) for i in chunk)
-            input_ids = np.zeros((len(chunk), width), dtype=np.int64)
-            mask = np.zeros((len(chunk), width), dtype=np.int64)
-            for row, i in enumerate(chunk):
-                input_ids[row, : len(ids[i])] = ids[i]
-                mask[row, : len(ids[i])] = 1
-            with self._lock:
-                (hidden,) = self._session.run(
-                    ["last_hidden_state"],
-                    {
-                        "input_ids": input_ids,
-                        "attention_mask": mask,
-                        "token_type_ids": np.zeros_like(input_ids),
-                    },
-                )
-            weights = mask[:, :, None].astype(np.float32)
-            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-            out[chunk] = pooled / np.maximum(norms, 1e-12)
-        return out
-
-    def encode_tokens(self, texts: Sequence[str]) -> list[tuple[np.ndarray, list[str]]]:
-        """Contextual word-piece vectors, one ``(vectors, pieces)`` pair per text, in order.
-
-        ``vectors`` is ``(n_pieces, 384)`` float32, each row L2-normalised: the last hidden
-        states that :meth:`encode` averages, without [CLS] and [SEP] (they carry the
-        sentence, not a word). ``pieces`` are the word pieces as the tokenizer writes them
-        ("##s" continues a word). Token-level alignment (BERTScore-style matching) uses
-        these; the sentence vector of the same text is the mean of all its states, so it
-        cannot be rebuilt from these rows exactly. Empty texts give zero rows.
-        """
-        out: list[tuple[np.ndarray, list[str]]] = [
-            (np.zeros((0, DIM), dtype=np.float32), []) for _ in texts
-        ]
-        if not texts:
-            return out
+    def _batches(self, texts: Sequence[str]):
+        """(text indices, last hidden states, mask, encodings) per length-sorted batch."""
         encodings = self._tokenizer.encode_batch([t if t.strip() else "." for t in texts])
         order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
         for start in range(0, len(order), self.batch_size):
@@ -132,14 +88,56 @@ class Embedder:
                         "token_type_ids": np.zeros_like(input_ids),
                     },
                 )
+            yield chunk, hidden, mask, encodings
+
+    @staticmethod
+    def _pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        weights = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return pooled / np.maximum(norms, 1e-12)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit vectors, one row per text, in the order given (float32)."""
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        if not texts:
+            return out
+        for chunk, hidden, mask, _ in self._batches(texts):
+            out[chunk] = self._pool(hidden, mask)
+        return out
+
+    def encode_tokens(self, texts: Sequence[str]) -> list[tuple[np.ndarray, list[str]]]:
+        """Contextual word-piece vectors, one ``(vectors, pieces)`` pair per text, in order.
+
+        ``vectors`` is ``(n_pieces, 384)`` float32, each row L2-normalised: the last hidden
+        states that :meth:`encode` averages, without [CLS] and [SEP] (they carry the
+        sentence, not a word). ``pieces`` are the word pieces as the tokenizer writes them
+        ("##s" continues a word). Token-level alignment (BERTScore-style matching) uses
+        these; the sentence vector of the same text is the mean of all its states, so it
+        cannot be rebuilt from these rows exactly. Empty texts give zero rows.
+        """
+        return self.encode_both(texts)[1]
+
+    def encode_both(
+        self, texts: Sequence[str]
+    ) -> tuple[np.ndarray, list[tuple[np.ndarray, list[str]]]]:
+        """:meth:`encode` and :meth:`encode_tokens` from one run of the network."""
+        vectors = np.zeros((len(texts), DIM), dtype=np.float32)
+        tokens: list[tuple[np.ndarray, list[str]]] = [
+            (np.zeros((0, DIM), dtype=np.float32), []) for _ in texts
+        ]
+        if not texts:
+            return vectors, tokens
+        for chunk, hidden, mask, encodings in self._batches(texts):
+            vectors[chunk] = self._pool(hidden, mask)
             for row, i in enumerate(chunk):
                 if not texts[i].strip():
                     continue
                 n = len(encodings[i].ids)
                 states = hidden[row, 1 : n - 1].astype(np.float32)
                 norms = np.linalg.norm(states, axis=1, keepdims=True)
-                out[i] = (states / np.maximum(norms, 1e-12), encodings[i].tokens[1 : n - 1])
-        return out
+                tokens[i] = (states / np.maximum(norms, 1e-12), encodings[i].tokens[1 : n - 1])
+        return vectors, tokens
 
 
 @lru_cache(maxsize=2)

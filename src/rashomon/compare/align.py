@@ -213,6 +213,8 @@ def prepare(texts: Sequence[str], embedder: Any = None) -> Prepared:
 
         embedder = shared()
     texts = list(texts)
+    if hasattr(embedder, "encode_both"):  # one run of the network for both
+        return prepared_from(texts, *embedder.encode_both(texts))
     return prepared_from(texts, embedder.encode(texts), embedder.encode_tokens(texts))
 
 
