@@ -377,7 +377,9 @@ def pair_features(
     return out
 
 
-def _both(out: np.ndarray, name: str, x: np.ndarray, y: np.ndarray, rows: slice) -> None:
+def _both(
+    out: np.ndarray, name: str, x: np.ndarray, y: np.ndarray, rows: slice | np.ndarray
+) -> None:
     out[rows, _COL[name + "_lo"]] = np.minimum(x, y)
     out[rows, _COL[name + "_hi"]] = np.maximum(x, y)
 
@@ -396,6 +398,14 @@ def _longest_run(miss: np.ndarray, mask: np.ndarray) -> np.ndarray:
     count = np.cumsum(miss, axis=-1)
     reset = np.maximum.accumulate(np.where(mask & ~miss, count, 0), axis=-1)
     return (count - reset).max(axis=-1) if miss.shape[-1] else np.zeros(miss.shape[:-1])
+
+
+def _widths(mask: np.ndarray) -> np.ndarray:
+    """One past the last real piece of each sentence (0 for none)."""
+    if mask.shape[1] == 0:
+        return np.zeros(mask.shape[0], dtype=np.int64)
+    last = mask.shape[1] - np.argmax(mask[:, ::-1], axis=1)
+    return np.where(mask.any(axis=1), last, 0)
 
 
 def _token_features(
@@ -417,21 +427,27 @@ def _token_features(
     if dense:
         full = a.pieces[ua].reshape(-1, dim) @ b.pieces[ub].reshape(-1, dim).T
         full = full.reshape(len(ua), la, len(ub), lb)
+    # Pairs in order of their sentences' lengths, each chunk cut to its own widest
+    # sentence: padding to the story's longest sentence cost most of the time.
+    len_a = _widths(a.piece_mask)
+    len_b = _widths(b.piece_mask)
+    order = np.lexsort((len_b[ib], len_a[ia]))
     for start in range(0, len(ia), chunk):
-        rows = slice(start, start + chunk)
+        rows = order[start : start + chunk]
         sa, sb = ia[rows], ib[rows]
-        ma, mb = a.piece_mask[sa], b.piece_mask[sb]
+        wa, wb = max(int(len_a[sa].max()), 1), max(int(len_b[sb].max()), 1)
+        ma, mb = a.piece_mask[sa, :wa], b.piece_mask[sb, :wb]
         if dense:
-            sim = full[inv_a[rows], :, inv_b[rows], :]  # (m, la, lb)
+            sim = full[inv_a[rows], :wa, inv_b[rows], :wb]  # (m, wa, wb)
         else:
             # A contiguous right operand: numpy's matmul over a transposed view of a stack
             # falls off BLAS and runs about 200 times slower.
-            right = np.ascontiguousarray(b.pieces[sb].transpose(0, 2, 1))
-            sim = np.matmul(a.pieces[sa], right)
+            right = np.ascontiguousarray(b.pieces[sb, :wb].transpose(0, 2, 1))
+            sim = np.matmul(a.pieces[sa, :wa], right)
         best_a = np.where(mb[:, None, :], sim, -1.0).max(axis=2)  # each piece of a, in b
         best_b = np.where(ma[:, :, None], sim, -1.0).max(axis=1)
         per_side = []
-        for best, mask, w in ((best_a, ma, wa_all[sa]), (best_b, mb, wb_all[sb])):
+        for best, mask, w in ((best_a, ma, wa_all[sa, :wa]), (best_b, mb, wb_all[sb, :wb])):
             n = np.maximum(mask.sum(1), 1)
             miss = mask & (best < MATCH)
             edges = np.searchsorted(_BINS, best, side="right")  # 0..4
