@@ -40,8 +40,9 @@ class Params:
     w_vector: float = 0.2
     #: Terms kept per article (highest TF-IDF first); entities are all kept.
     max_terms: int = 40
-    #: Keys in more than this share of the articles (with at least 50 articles) are
-    #: dropped: they join everything and separate nothing.
+    #: Keys in more than this share of the articles (in corpora of 1,000 articles or
+    #: more) are dropped: they join everything and separate nothing. A small corpus may
+    #: be mostly one story, whose own words and names must not be dropped.
     max_df: float = 0.3
     #: Rows per sparse product.
     chunk: int = 2048
@@ -129,7 +130,7 @@ def _weigh(x: sparse.csr_matrix, is_entity: np.ndarray, p: Params) -> sparse.csr
     n = x.shape[0]
     df = np.bincount(x.indices, minlength=x.shape[1]).astype(np.float32)
     idf = np.log((n + 1) / (df + 1)).astype(np.float32) + 1.0
-    if n >= 50:
+    if n >= 1000:
         idf[df > p.max_df * n] = 0.0
     x.data *= idf[x.indices]
     for start in range(0, n, _WEIGH_ROWS):
