@@ -332,6 +332,20 @@ def test_fts_query_quotes_every_term() -> None:
     assert SQLiteStore.fts_query("  ") == ""
 
 
+def test_job_page_while_running(db) -> None:
+    """A job seen half-way (some stages reported, not all) renders and refreshes itself."""
+    from rashomon.web.jobs import Job
+
+    app = create_app(db, token=TOKEN)
+    job = Job("half0000", ["a.md"], state="running", stage="annotate", done=1)
+    job.result = {"ingest": "1 file(s): 1 article(s) added"}
+    app.state.jobs._jobs[job.id] = job
+    r = TestClient(app).get(f"/jobs/{job.id}")
+    assert r.status_code == 200, r.text
+    assert 'http-equiv="refresh"' in r.text and "ingest: 1 file(s)" in r.text
+    assert 'data-state="running"' in r.text
+
+
 def test_every_api_endpoint_was_exercised(client) -> None:
     """Runs last in this module: every path of the OpenAPI description was called above."""
     spec = client.get("/api/openapi.json").json()

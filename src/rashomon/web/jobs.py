@@ -115,6 +115,11 @@ class Jobs:
             for k, v in changes.items():
                 setattr(job, k, v)
 
+    def _note(self, job: Job, **results: Any) -> None:
+        """Add to the job's results; a new dict each time, so readers never see one change."""
+        with self._lock:
+            job.result = {**job.result, **results}
+
     def _run(self, job: Job, folder: Path) -> None:
         from ..annotate import annotate
         from ..entities import resolve_store
@@ -135,19 +140,18 @@ class Jobs:
                     workers=1,  # no process pool forked from a server's thread
                     progress=lambda rep: self._set(job, done=rep.files),
                 )
-                job.result["ingest"] = r.summary()
-                job.result["added"] = list(r.added_ids)
+                self._note(job, ingest=r.summary(), added=list(r.added_ids))
                 self._set(job, stage="annotate", done=0)
                 r = annotate(store, config, progress=lambda rep: self._set(job, done=rep.annotated))
-                job.result["annotate"] = r.summary()
+                self._note(job, annotate=r.summary())
                 self._set(job, stage="resolve", done=0)
-                job.result["resolve"] = resolve_store(store).summary()
+                self._note(job, resolve=resolve_store(store).summary())
                 self._set(job, stage="cluster")
-                job.result["cluster"] = cluster_store(store, config).summary()
+                self._note(job, cluster=cluster_store(store, config).summary())
             finally:
                 store.close()
             skipped = [s.reason for s in _skips_of(self.db, folder)]
-            job.result["skipped"] = skipped
+            self._note(job, skipped=skipped)
             added = len(job.result["added"])
             self._set(
                 job,
