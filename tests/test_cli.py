@@ -10,7 +10,10 @@ from conftest import EXAMPLE
 
 from rashomon.cli import cli, main
 
-COMMANDS = ["ingest", "annotate", "resolve", "entities", "entity", "articles", "show", "skipped", "outlets"]
+COMMANDS = [
+    "ingest", "annotate", "resolve", "entities", "entity", "articles", "show", "skipped", "outlets",
+    "cluster", "stories", "story", "analyze", "compare", "serve", "open",
+]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -454,13 +454,42 @@ def _short_form(a: str, b: str) -> bool:
     return a.replace(".", "") == initials
 
 
+def _exact_copies(inputs: Sequence[StoryInput], own: dict[str, list[Claim]]) -> dict[str, str]:
+    """Exact copies (same words, another outlet) of an article in the story: copy id ->
+    original id. They are not aligned again; their cells are the original's, found at
+    their own offsets (a copy whose sentences cannot all be found is compared fully)."""
+    ids = {x.article.id for x in inputs}
+    out = {}
+    for x in inputs:
+        original = x.article.duplicate_of
+        if x.article.duplicate_kind != "exact" or original not in ids or original == x.article.id:
+            continue
+        if all(c.text in x.article.text for c in own[original]):
+            out[x.article.id] = original
+    return out
+
+
+def _copied_cell(cell: dict[str, Any], text: str) -> dict[str, Any]:
+    out = dict(cell, copy_of_original=True)
+    if cell.get("sentence"):
+        start = text.find(cell["sentence"])
+        out["start"], out["end"] = start, start + len(cell["sentence"])
+    return out
+
+
 def compare_story(story_id: str, inputs: Sequence[StoryInput], aligner: Any) -> dict[str, Any]:
     """The comparison of one story's articles (see the analysis.json schema)."""
     inputs = sorted(inputs, key=lambda x: (x.article.published or "", x.article.id))
     article_ids = [x.article.id for x in inputs]
+    by_id = {x.article.id: x for x in inputs}
+    own: dict[str, list[Claim]] = {
+        x.article.id: claims_of(x.article, x.ann, x.entity_ids) for x in inputs
+    }
+    copies = _exact_copies(inputs, own)
     claims: list[Claim] = []
-    for item in inputs:
-        claims += claims_of(item.article, item.ann, item.entity_ids)
+    for aid in article_ids:
+        if aid not in copies:
+            claims += own[aid]
     facts, prob, prepared = align_claims(claims, aligner)
     rel: dict[tuple[int, int], Relation] = {}
     for fact in facts:
@@ -479,6 +508,9 @@ def compare_story(story_id: str, inputs: Sequence[StoryInput], aligner: Any) -> 
         cells: dict[str, dict[str, Any]] = {}
         for c in fact:
             cells[claims[c].article] = _cell(claims[c], _status(c, fact, rel))
+        for aid, original in copies.items():
+            if original in cells:
+                cells[aid] = _copied_cell(cells[original], by_id[aid].article.text)
         for aid in article_ids:
             cells.setdefault(
                 aid, {"status": "omitted", "sentence": None, "start": None, "end": None}
@@ -492,7 +524,7 @@ def compare_story(story_id: str, inputs: Sequence[StoryInput], aligner: Any) -> 
             "text": claims[rep].text,
             "article": claims[rep].article,
             "cells": cells,
-            "reported_by": len(fact),
+            "reported_by": sum(1 for cell in cells.values() if cell["status"] != "omitted"),
             "prominence": round(prominence, 3),
             # what leaving the fact out weighs: how prominently the others carry it
             "omission_weight": round(sum(c.prominence for c in reporting) / max(n_articles, 1), 3),
@@ -542,9 +574,9 @@ def compare_story(story_id: str, inputs: Sequence[StoryInput], aligner: Any) -> 
             "conflicting"
             if statuses["conflicting"]
             else "all"
-            if len(fact) == n_articles and n_articles > 1
+            if entry["reported_by"] == n_articles and n_articles > 1
             else "single"
-            if len(fact) == 1
+            if entry["reported_by"] == 1
             else "partial"
         )
         out_facts.append(entry)
