@@ -1,9 +1,12 @@
 """How comparing one story scales with its size.
 
-``python -m bench compare [--copies 1,2,4,10]`` builds stories of 5, 10, 20 and 50
-articles from the example corpus's dam-collapse story: each copy of the corpus goes in
-under another outlet's name, with every sentence's words left alone, so every claim finds
+``python -m bench compare [--copies 1,2,4,10] [--exact]`` builds stories of 5, 10, 20
+and 50 articles from the example corpus's dam-collapse story: each copy of the corpus
+goes in under another outlet's name with its sentences unchanged, so every claim finds
 its match in every copy (the worst case for alignment: nothing is filtered out early).
+Text and Markdown copies get a closing paragraph of their own, which makes them near
+copies, aligned in full; ``--exact`` leaves them exact copies, which take the
+original's cells without being aligned again.
 It times the comparison of the story (claims, MiniLM, pair scoring, facts, relations,
 framing) after the store is built, and reports seconds and scored pairs by story size.
 """
@@ -25,13 +28,19 @@ EXAMPLE = REPO / "examples" / "corpus"
 RESULTS = REPO / "bench" / "results"
 
 
-def _copy(root: Path, k: int) -> Path:
+def _copy(root: Path, k: int, edited: bool) -> Path:
+    """The example corpus again; ``edited``: text and Markdown articles get a closing
+    paragraph of their own, so they are near copies (aligned in full), not exact ones."""
     corpus = root / f"copy-{k}"
     shutil.copytree(EXAMPLE, corpus)
+    if edited:
+        for path in [*corpus.rglob("*.md"), *corpus.rglob("*.txt")]:
+            with path.open("a", encoding="utf-8") as f:
+                f.write(f"\n\nThis report was compiled by copy desk number {k} from wire copy.\n")
     return corpus
 
 
-def run(copies: list[int]) -> dict[str, Any]:
+def run(copies: list[int], edited: bool) -> dict[str, Any]:
     from rashomon.annotate import annotate
     from rashomon.compare.align import Aligner
     from rashomon.compare.analysis import compare_stored_story
@@ -47,7 +56,7 @@ def run(copies: list[int]) -> dict[str, Any]:
         store = open_store(str(tmp / "c.db"))
         ingest([str(EXAMPLE)], store, workers=1)
         for c in range(1, k):  # the same articles again, as other outlets' articles
-            ingest([str(_copy(tmp, c))], store, workers=1, outlet=f"Copy desk {c}")
+            ingest([str(_copy(tmp, c, edited))], store, workers=1, outlet=f"Copy desk {c}")
         annotate(store)
         resolve_store(store)
         cluster_store(store)
@@ -79,10 +88,14 @@ def run(copies: list[int]) -> dict[str, Any]:
 
 
 def markdown(r: dict[str, Any]) -> str:
-    lines = ["| articles | claims | scored pairs | facts | seconds |", "|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| copies | articles | claims aligned | scored pairs | facts | seconds |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for row in r["rows"]:
+        kind = "edited" if row["edited"] else "exact"
         lines.append(
-            f"| {row['articles']} | {row['claims']} | {row['scored_pairs']} | "
+            f"| {kind} | {row['articles']} | {row['claims']} | {row['scored_pairs']} | "
             f"{row['facts']} | {row['seconds']} |"
         )
     return "\n".join(lines)
@@ -91,8 +104,11 @@ def markdown(r: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench compare", description=__doc__)
     ap.add_argument("--copies", default="1,2,4,10")
+    ap.add_argument(
+        "--exact", action="store_true", help="exact copies (they take the original's cells)"
+    )
     a = ap.parse_args(argv)
-    result = run([int(x) for x in a.copies.split(",")])
+    result = run([int(x) for x in a.copies.split(",")], edited=not a.exact)
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"compare-{result['date']}.json"
     out.write_text(json.dumps(result, indent=1))
