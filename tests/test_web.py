@@ -346,6 +346,43 @@ def test_job_page_while_running(db) -> None:
     assert 'data-state="running"' in r.text
 
 
+def test_entity_merge_and_split_as_token_holder(client, tmp_path) -> None:
+    body = {"names": ["Radomir Zhelezov", "Vesna Rudik"]}
+    assert "read-only" in error_of(
+        call(client, "POST", "/api/entities/merge", json=body), 403, "read_only"
+    )
+    db = store_copy(tmp_path)
+    writable = TestClient(create_app(str(db), token=TOKEN))
+    error_of(writable.post("/api/entities/split", json=body), 401, "unauthorized")
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    r = writable.post("/api/entities/merge", json={"names": ["alone"]}, headers=auth)
+    error_of(r, 422, "invalid_request")
+
+    def run(path: str) -> dict:
+        r = call(writable, "POST", path, json=body, headers=auth)
+        assert r.status_code == 202, r.text
+        job = r.json()
+        deadline = time.monotonic() + 120
+        while job["state"] in ("queued", "running") and time.monotonic() < deadline:
+            time.sleep(0.3)
+            job = writable.get(f"/api/jobs/{job['id']}").json()
+        assert job["state"] == "done", job
+        return job
+
+    def one_entity() -> bool:
+        from rashomon.store import open_store
+
+        with open_store(str(db)) as store:
+            found = store.find_entities("Vesna Rudik")
+            return bool(found) and "Radomir Zhelezov" in found[0]["aliases"]
+
+    assert not one_entity()
+    run("/api/entities/merge")
+    assert one_entity()  # two people made one, as asked
+    run("/api/entities/split")
+    assert not one_entity()  # and apart again: the later rule wins
+
+
 def test_every_api_endpoint_was_exercised(client) -> None:
     """Runs last in this module: every path of the OpenAPI description was called above."""
     spec = client.get("/api/openapi.json").json()

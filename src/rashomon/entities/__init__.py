@@ -62,6 +62,16 @@ def _entity_row(e: Entity) -> dict[str, Any]:
 def resolve_store(store: Store, rules: Rules | None = None) -> ResolveReport:
     """Resolve every annotated mention in the store and store the entities."""
     started = time.perf_counter()
+    # Merges and splits people asked for in the store apply on top of a rules file's.
+    stored = store.entity_rules() if hasattr(store, "entity_rules") else []
+    if stored:
+        combined = Rules()
+        if rules is not None:
+            combined.merge += rules.merge
+            combined.split += rules.split
+        for kind, names in stored:
+            getattr(combined, kind).append(list(names))
+        rules = combined
     refs: list[MentionRef] = []
     articles = 0
     for article in store.articles():

@@ -496,6 +496,19 @@ class SQLiteStore:
                 out[i] = (name, type_)
         return out
 
+    def add_entity_rule(self, kind: str, names: list[str]) -> None:
+        self.conn.execute(
+            "INSERT INTO entity_rules (kind, names, created_at) VALUES (?, ?, ?)",
+            (kind, json.dumps(names, ensure_ascii=False), _now()),
+        )
+
+    def entity_rules(self) -> list[tuple[str, list[str]]]:
+        """(kind, names) of every stored merge and split, oldest first."""
+        return [
+            (k, json.loads(n))
+            for k, n in self.conn.execute("SELECT kind, names FROM entity_rules ORDER BY id")
+        ]
+
     # -- stories ------------------------------------------------------------------------
 
     def article_ids(self) -> list[str]:

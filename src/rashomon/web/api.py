@@ -7,7 +7,7 @@ from typing import Any, Generic, TypeVar
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import JSONResponse, Response
 from markupsafe import Markup, escape
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import NotFoundError
 from ..report import views
@@ -125,6 +125,12 @@ class SearchHit(BaseModel):
     story: str | None
     snippet: str
     snippet_html: str
+
+
+class EntityRule(BaseModel):
+    """Names (as written in articles, any spelling an entity has) a merge or split is about."""
+
+    names: list[str] = Field(..., min_length=2, max_length=20)
 
 
 class JobOut(_Open):
@@ -324,6 +330,30 @@ def router(q: StoreQuery, jobs: Jobs) -> APIRouter:
         annotated, resolved and clustered in the background; poll the returned job."""
         job = jobs.submit([(f.filename or "upload", f.file.read()) for f in files], outlet)
         return job.as_dict()
+
+    @api.post(
+        "/entities/merge",
+        response_model=JobOut,
+        status_code=202,
+        tags=["write"],
+        responses=WRITE_ERRORS,
+    )
+    def merge_entities(rule: EntityRule) -> dict[str, Any]:
+        """Make these names one entity (needs ``Authorization: Bearer TOKEN``): the rule is
+        stored, and entities and stories are recomputed in the background; poll the job."""
+        return jobs.submit_rule("merge", rule.names).as_dict()
+
+    @api.post(
+        "/entities/split",
+        response_model=JobOut,
+        status_code=202,
+        tags=["write"],
+        responses=WRITE_ERRORS,
+    )
+    def split_entities(rule: EntityRule) -> dict[str, Any]:
+        """Keep these names apart (needs ``Authorization: Bearer TOKEN``): the rule is
+        stored, and entities and stories are recomputed in the background; poll the job."""
+        return jobs.submit_rule("split", rule.names).as_dict()
 
     @api.get("/jobs/{job_id}", response_model=JobOut, tags=["write"])
     def get_job(job_id: str) -> dict[str, Any]:

@@ -81,7 +81,7 @@ def create_app(
         token=token,
         max_upload=max_upload,
         upload_paths=("/upload", "/api/uploads"),
-        api_write_paths=("/api/uploads",),
+        api_write_paths=("/api/uploads", "/api/entities/merge", "/api/entities/split"),
         allowed_hosts=allowed_hosts,
     )
     app.include_router(api_module.router(query, jobs))

@@ -110,6 +110,51 @@ class Jobs:
         self._pool.submit(self._run, job, folder)
         return job
 
+    def submit_rule(self, kind: str, names: list[str]) -> Job:
+        """Store a merge or split of entities and queue the resolution and clustering
+        that apply it."""
+        if kind not in ("merge", "split"):
+            raise InputError(f"unknown rule '{kind}': merge or split")
+        clean = [n.strip()[:200] for n in names if isinstance(n, str) and n.strip()]
+        if len(clean) < 2 or len(clean) > 20:
+            raise InputError(f"a {kind} needs between 2 and 20 names, got {len(clean)}")
+        job = Job(uuid.uuid4().hex[:16], [], None, stage="resolve")
+        with self._lock:
+            self._jobs[job.id] = job
+        self._pool.submit(self._run_rule, job, kind, clean)
+        return job
+
+    def _run_rule(self, job: Job, kind: str, names: list[str]) -> None:
+        from ..entities import resolve_store
+        from ..store import open_store
+        from ..stories import cluster_store
+
+        config = self.config or load_config()
+        self._set(job, state="running")
+        try:
+            store = open_store(self.db)
+            try:
+                with store.transaction():
+                    store.add_entity_rule(kind, names)
+                self._note(job, rule={"kind": kind, "names": names})
+                self._note(job, resolve=resolve_store(store).summary())
+                self._set(job, stage="cluster")
+                self._note(job, cluster=cluster_store(store, config).summary())
+            finally:
+                store.close()
+            self._set(
+                job,
+                state="done",
+                stage="done",
+                finished=time.time(),
+                message=f"{kind} of {', '.join(names)} applied",
+            )
+        except RashomonError as exc:
+            self._set(job, state="failed", finished=time.time(), message=str(exc))
+        except Exception as exc:  # a bug: keep the server up, say what happened
+            traceback.print_exc()
+            self._set(job, state="failed", finished=time.time(), message=f"internal error: {exc}")
+
     def _set(self, job: Job, **changes: Any) -> None:
         with self._lock:
             for k, v in changes.items():
