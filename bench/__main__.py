@@ -4,7 +4,8 @@ Benchmarks: every ``bench/<name>_bench.py`` with a ``main(argv)`` runs as
 ``python -m bench <name>`` (``ingest``: throughput, memory, idempotency and duplicate
 quality of ingestion; see BENCHMARKS.md). Tools:
 
-  all        every benchmark of BENCHMARKS.md, one after another (about 15 minutes)
+  all        every benchmark of BENCHMARKS.md, one after another (under 30 minutes;
+             "stories" without its train-topic grid: --grid none)
   profile    cProfile of one ingest (default 2,000 articles, --workers 1)
   generate   write the synthetic corpus and its truth.json to a directory
 """
@@ -66,6 +67,11 @@ ALL = (
     ("quotes", ["--split", "dev"]),
     ("quantities", []),
     ("entities", []),
+    ("align", []),
+    ("stories", ["--grid", "none"]),
+    ("compare", ["--copies", "1,2,4,10"]),
+    ("pipeline", ["--n", "1000"]),
+    ("web", ["--requests", "1000"]),
 )
 
 
