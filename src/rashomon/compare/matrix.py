@@ -91,6 +91,7 @@ class _Groups:
         self.claims = claims
         self.group = list(range(len(claims)))
         self.members: dict[int, list[int]] = {i: [i] for i in range(len(claims))}
+        self._next = len(claims)  # keys of groups made later never reuse a claim's index
 
     def articles(self, g: int) -> dict[str, int]:
         return {self.claims[c].article: c for c in self.members[g]}
@@ -108,8 +109,9 @@ class _Groups:
         self.members[g].remove(out)
         self.members[g].append(into)
         self.group[into] = g
-        self.group[out] = out
-        self.members[out] = [out]
+        self.group[out] = self._next
+        self.members[self._next] = [out]
+        self._next += 1
 
 
 def align_claims(
