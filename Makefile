@@ -27,7 +27,14 @@ demo: $(STAMP)
 	$(VENV)/bin/rashomon entities --db demo-out/rashomon.db --limit 10
 	$(VENV)/bin/rashomon skipped --db demo-out/rashomon.db
 
-test: $(STAMP)
+# The tests also cover the scale-out backends (Ray, PostgreSQL, Parquet): their extras
+# come from a second lock pinned to the same versions as the first.
+SCALE_STAMP := $(VENV)/.installed-scale
+$(SCALE_STAMP): $(STAMP) requirements/lock-scale.txt
+	$(PIP) install --quiet --require-hashes -r requirements/lock-scale.txt
+	touch $(SCALE_STAMP)
+
+test: $(SCALE_STAMP)
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
@@ -38,6 +45,9 @@ lock:
 	$(PY) -m pip install --quiet uv
 	$(VENV)/bin/uv pip compile pyproject.toml --extra test --generate-hashes \
 		--python-version 3.11 --no-header -o requirements/lock.txt
+	$(VENV)/bin/uv pip compile pyproject.toml --extra test --extra ray --extra postgres \
+		--extra parquet -c requirements/lock.txt --generate-hashes \
+		--python-version 3.11 --no-header -o requirements/lock-scale.txt
 
 clean:
 	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm demo-out
