@@ -7,7 +7,11 @@ recording per stage the wall time, articles per second and the process's peak me
 so far, plus spaCy's small pipeline alone over the same article texts in the same run
 (the reference the annotation stage is compared with) and the story clustering's
 B-cubed F1 against the generator's truth. ``--profile`` adds where the time goes: the
-top functions of each stage by cumulative time.
+top functions of each stage by cumulative time (spaCy alone is then not timed: the
+profiler slows the annotation stage's Python parts far more than spaCy's compiled ones,
+so the ratio would be meaningless). ``--sizes 250,500,1000,2000`` runs each size in turn
+and prints the scaling curve of each stage: milliseconds per article at each size and the
+log-log slope between the smallest and the largest (1.0 is linear).
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ import cProfile
 import io
 import json
 import pstats
+import math
 import resource
+import shutil
 import tempfile
 import time
 from datetime import date
@@ -138,12 +144,14 @@ def run(
     total = sum(s["seconds"] for s in stages)
 
     # spaCy's small pipeline alone over the same texts (the annotation reference).
-    texts = [a.text for a in store.articles()]
-    nlp = load_nlp(config["annotate"]["model"])
-    t0 = time.perf_counter()
-    for _ in nlp.pipe(texts, batch_size=config["annotate"]["batch_size"]):
-        pass
-    spacy_seconds = time.perf_counter() - t0
+    spacy_seconds = None
+    if not profile:
+        texts = [a.text for a in store.articles()]
+        nlp = load_nlp(config["annotate"]["model"])
+        t0 = time.perf_counter()
+        for _ in nlp.pipe(texts, batch_size=config["annotate"]["batch_size"]):
+            pass
+        spacy_seconds = time.perf_counter() - t0
 
     # Story quality against the generator's truth (wire copies carry their original's story).
     gold = {k: v["story"] for k, v in truth["articles"].items()}
@@ -152,6 +160,7 @@ def run(
         for a in store.articles_by_ids(s["articles"]):
             pred[_key(a, corpus)] = s["id"]
     store.close()
+    shutil.rmtree(tmp, ignore_errors=True)
     annotate_seconds = next(s["seconds"] for s in stages if s["stage"] == "annotate")
     return {
         "benchmark": "pipeline",
@@ -167,9 +176,9 @@ def run(
         "stages": stages,
         "total_seconds": round(total, 1),
         "articles_per_second": round(articles / total, 2),
-        "spacy_alone_seconds": round(spacy_seconds, 1),
-        "annotate_vs_spacy": round(spacy_seconds / annotate_seconds, 3),
-        "end_to_end_vs_spacy": round(spacy_seconds / total, 3),
+        "spacy_alone_seconds": round(spacy_seconds, 1) if spacy_seconds else None,
+        "annotate_vs_spacy": round(spacy_seconds / annotate_seconds, 3) if spacy_seconds else None,
+        "end_to_end_vs_spacy": round(spacy_seconds / total, 3) if spacy_seconds else None,
         "stories_compared": len(stories),
         "facts": facts,
         "story_bcubed": _bcubed(pred, gold),
@@ -193,17 +202,49 @@ def markdown(r: dict[str, Any]) -> str:
             f"| {s['stage']} | {s['seconds']} | {s['items']} | {s['per_second']} | "
             f"{s['peak_mb_so_far']} |"
         )
+    if r["spacy_alone_seconds"] is None:
+        spacy = "- spaCy alone: not timed under --profile"
+    else:
+        spacy = (
+            f"- spaCy small pipeline alone on the same texts: {r['spacy_alone_seconds']} s; "
+            f"annotate stage / spaCy alone speed ratio {r['annotate_vs_spacy']}x, "
+            f"whole pipeline {r['end_to_end_vs_spacy']}x"
+        )
     lines += [
         f"| **total** | {r['total_seconds']} | {r['articles']} | {r['articles_per_second']} | |",
         "",
-        f"- spaCy small pipeline alone on the same texts: {r['spacy_alone_seconds']} s; "
-        f"annotate stage / spaCy alone speed ratio {r['annotate_vs_spacy']}x, "
-        f"whole pipeline {r['end_to_end_vs_spacy']}x",
+        spacy,
         f"- stories: {r['stories_found']} found / {r['stories_true']} true, B-cubed "
         f"P {r['story_bcubed']['precision']} R {r['story_bcubed']['recall']} "
         f"F1 {r['story_bcubed']['f1']}; {r['stories_compared']} multi-article stories compared, "
         f"{r['facts']} facts",
     ]
+    return "\n".join(lines)
+
+
+def scaling(results: list[dict[str, Any]]) -> str:
+    """Per stage: milliseconds per article at each size, and the log-log slope of the
+    stage's time between the smallest and the largest size (1.0 = linear)."""
+    results = sorted(results, key=lambda r: r["articles"])
+    sizes = [r["articles"] for r in results]
+    names = [s["stage"] for s in results[0]["stages"]] + ["total"]
+    head = " | ".join(f"ms/article at {n:,}" for n in sizes)
+    lines = [f"| stage | {head} | slope |", "|---|" + "---:|" * (len(sizes) + 1)]
+    for name in names:
+        secs = [
+            r["total_seconds"] if name == "total"
+            else next(s["seconds"] for s in r["stages"] if s["stage"] == name)
+            for r in results
+        ]
+        per = " | ".join(f"{1000 * t / n:.1f}" for t, n in zip(secs, sizes, strict=True))
+        slope = (
+            math.log(secs[-1] / secs[0]) / math.log(sizes[-1] / sizes[0])
+            if len(sizes) > 1 and secs[0] > 0 and secs[-1] > 0 and sizes[-1] > sizes[0]
+            else float("nan")
+        )
+        lines.append(f"| {name} | {per} | {slope:.2f} |")
+    peaks = " | ".join(f"{r['stages'][-1]['peak_mb_so_far']:.0f}" for r in results)
+    lines.append(f"| peak MB | {peaks} | |")
     return "\n".join(lines)
 
 
@@ -219,9 +260,29 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="compare only the first N multi-article stories",
     )
+    ap.add_argument(
+        "--sizes",
+        default=None,
+        help="comma-separated corpus sizes: run each and print the scaling curve",
+    )
     a = ap.parse_args(argv)
-    result = run(a.n, a.workers, a.seed, a.profile, a.compare_limit)
     RESULTS.mkdir(parents=True, exist_ok=True)
+    if a.sizes:
+        try:
+            sizes = sorted({int(s) for s in a.sizes.split(",") if s.strip()})
+        except ValueError:
+            ap.error(f"--sizes takes comma-separated whole numbers, got {a.sizes!r}")
+        runs = []
+        for n in sizes:
+            print(f"\n## {n} articles", flush=True)
+            runs.append(run(n, a.workers, a.seed, False, a.compare_limit))
+            print(markdown(runs[-1]), flush=True)
+        out = RESULTS / f"pipeline-scaling-{runs[0]['date']}.json"
+        out.write_text(json.dumps(runs, indent=1))
+        print("\n" + scaling(runs))
+        print(f"\nresults: {out}")
+        return 0
+    result = run(a.n, a.workers, a.seed, a.profile, a.compare_limit)
     out = RESULTS / f"pipeline-{result['date']}-n{a.n}.json"
     out.write_text(json.dumps(result, indent=1))
     print(markdown(result))
