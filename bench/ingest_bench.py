@@ -280,7 +280,27 @@ def machine() -> dict[str, Any]:
             "python": platform.python_version()}
 
 
+BENCH_DATA = REPO.parent / "shared" / "bench-data"
+
+
+def data_digests(root: Path = BENCH_DATA) -> dict[str, str]:
+    """SHA-256 (first 16 hex digits) of each evaluation data set under ``root``, over its
+    files' relative paths and bytes, so a result says exactly which data it was measured on."""
+    out: dict[str, str] = {}
+    if not root.is_dir():
+        return out
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        digest = hashlib.sha256()
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+        out[folder.name] = digest.hexdigest()[:16]
+    return out
+
+
 def git_info() -> dict[str, Any]:
+    """Provenance of a result: the commit, whether src/ was dirty, the digest of the
+    ingestion code and of each evaluation data set (every benchmark records this)."""
+
     def git(*args: str) -> str:
         try:
             return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True,
@@ -297,7 +317,8 @@ def git_info() -> dict[str, Any]:
         if path.is_file():
             digest.update(path.relative_to(src).as_posix().encode() + b"\0" + path.read_bytes())
     return {"commit": git("rev-parse", "HEAD").strip() or None, "src_dirty": bool(changed),
-            "src_changed": changed, "ingest_code_sha256": digest.hexdigest()[:16]}
+            "src_changed": changed, "ingest_code_sha256": digest.hexdigest()[:16],
+            "bench_data_sha256": data_digests()}
 
 
 # --- the benchmark --------------------------------------------------------------------
