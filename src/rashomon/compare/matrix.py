@@ -502,11 +502,23 @@ def compare_story(story_id: str, inputs: Sequence[StoryInput], aligner: Any) -> 
     n_articles = len(article_ids)
     out_facts = []
     conflicts: list[dict[str, Any]] = []
+    shown: set[str] = set()
     for fact in facts:
         pair_sum = {
             c: sum(prob.get((min(c, d), max(c, d)), 0.0) for d in fact if d != c) for c in fact
         }
-        rep = max(fact, key=lambda c: (pair_sum[c], claims[c].prominence, -c))
+        # a sentence carrying two facts (clauses aligned apart) is shown once: another
+        # fact's row already displays it, so this one prefers a sentence of its own
+        rep = max(
+            fact,
+            key=lambda c: (
+                claims[c].text not in shown,
+                pair_sum[c],
+                claims[c].prominence,
+                -c,
+            ),
+        )
+        shown.add(claims[rep].text)
         cells: dict[str, dict[str, Any]] = {}
         for c in fact:
             cells[claims[c].article] = _cell(claims[c], _status(c, fact, rel))
