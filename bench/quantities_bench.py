@@ -91,7 +91,7 @@ UNIT_NAMES = {
     "kW": "kilowatt", "MW": "megawatt", "GW": "gigawatt", "kWh": "kilowatt hour",
     "MWh": "megawatt hour", "GWh": "gigawatt hour", "TWh": "terawatt hour",
     "hp": "horsepower", "bhp": "brake horsepower", "Nm": "newton metre",
-    "lb-ft": "foot pound-force", "V": "volt", "kV": "kilovolt", "mAh": "milliampere-hour",
+    "lb-ft": "pound-foot", "V": "volt", "kV": "kilovolt", "mAh": "milliampere-hour",
     "Hz": "hertz", "kHz": "kilohertz", "MHz": "megahertz", "GHz": "gigahertz",
     "°C": "celsius", "°F": "fahrenheit", "°": "degree", "KB": "kilobyte", "MB": "megabyte",
     "GB": "gigabyte", "TB": "terabyte", "Mbps": "megabit per second",
