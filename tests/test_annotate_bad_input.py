@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import write
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rashomon.annotate import Annotator, annotate, load
 from rashomon.config import load_config
@@ -283,3 +285,22 @@ def test_bad_input_is_recorded_through_the_store(tmp_path: Path, store) -> None:
     assert german is None
     (skip,) = store.skips("annotate")
     assert isinstance(skip, Skip) and skip.path == f"article:{articles[2].id}"
+
+
+# --- anything at all --------------------------------------------------------------------------
+
+_PIECES = ['"', "\u201c", "\u201d", "'", "\u2018", "\u2019", "\u00ab", "\u00bb", " ", "  ",
+           "\n", "\n\n", "\t", "\u00a0", ".", ",", ":", "-", "$", "%", "12", "3.5", "1,000",
+           "half", "said", "he", "Varga", "VARGA", "the", "more than", "June", "Monday",
+           "may", "critics", "according to", "\u0411\u0435\u0440\u043b\u0438\u043d", "\u5317\u4eac"]
+
+
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join),
+                min_size=0, max_size=5))
+def test_bad_input_any_paragraphs_give_sane_layers(annotator, paragraphs: list[str]) -> None:
+    article = _article(paragraphs)
+    ann = _run(annotator, article)
+    if not any(p.strip() for p in paragraphs):
+        assert ann.notes == ["no body text to annotate"]
