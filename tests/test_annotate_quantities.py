@@ -231,6 +231,17 @@ CASES = [
                                          (193, "=", "lb", "measure")]),
     ("It rose from 4.7 to 4.8 per cent", [(4.7, "=", "%", "percent"),
                                           (4.8, "=", "%", "percent")]),
+    # ... and in the same change told end first.
+    ("It rose to 5.1 percent from 4.8 in March", [(5.1, "=", "%", "percent"),
+                                                  (4.8, "=", "%", "percent")]),
+    ("Shares fell to $3.65 from 3.80.", [(3.65, "=", "USD", "money"),
+                                         (3.8, "=", "USD", "money")]),
+    ("It fell to 3 from 4 km, then 5 to 6 from 7 to 8", [(3, "=", "km", "measure"),
+                                                        (4, "=", "km", "measure"),
+                                                        (5, ">=", None, "count"),
+                                                        (6, "<=", None, "count"),
+                                                        (7, ">=", None, "count"),
+                                                        (8, "<=", None, "count")]),
     ("dozens of people", [(12, ">=", None, "count"), (120, "<", None, "count")]),
     ("tens of thousands of students", [(1e4, ">=", None, "count"), (1e5, "<", None, "count")]),
     ("nearly 40%", [(40, "<", "%", "percent")]),
@@ -330,6 +341,9 @@ def test_quantities_qualifier_spans_include_the_qualifier() -> None:
     ("A third of the population lives here; the third time was different.",
      [(1 / 3, "population")]),
     ("Dozens of people were killed in 2019.", [(12, "people"), (120, "people")]),
+    # A change between two counts: the count of the start is of the same noun.
+    ("The garrison grew from 5 to 7 battalions.", [(5, "battalions"), (7, "battalions")]),
+    ("Sales fell to 3 million from 4.2 million units.", [(3e6, "units"), (4.2e6, "units")]),
 ])
 def test_quantities_parse(nlp, text: str, want: list[tuple]) -> None:
     got = [q for q in quantities_in(text, nlp) if q.kind != "ordinal"]

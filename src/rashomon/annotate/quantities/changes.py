@@ -7,7 +7,9 @@ before it ("rose from 240 to 273"), or an end below the start ("from 4.8 to 4.7"
 module finds those pairs after the scan, so that
 
 - the unit written on one side only is carried to the other: in "from 4.8 to 4.7 percent"
-  the 4.8 is a percentage too, in "from 208 pounds to 193" the 193 is in pounds;
+  the 4.8 is a percentage too, in "from 208 pounds to 193" the 193 is in pounds, and so
+  in the same change told end first, "rose to 5.1 percent from 4.8", and for a count,
+  "fell to 3 million from 4.2 million units";
 - a reader of the quantities can take the pair as one statement (``from_to_pairs``: the
   NewsQuant benchmark writes it as the range start-end, its annotators' convention).
 
@@ -70,14 +72,44 @@ def _same_unit(a: Quantity, b: Quantity) -> bool:
     return a.unit == b.unit or a.kind == b.kind == "count"
 
 
+#: The same change told end first: "rose to 5.1 percent from 4.8", "fell to $3.65 from 3.80".
+_TO_BEFORE = re.compile(r"\bto\s+$", re.IGNORECASE)
+_BETWEEN_FROM = re.compile(r"^[^,;:!?()\[\]]{0,40}?\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _to_from_pairs(text: str, quantities: Sequence[Quantity], offset: int
+                   ) -> list[tuple[int, int]]:
+    pairs = []
+    for i in range(len(quantities) - 1):
+        a, b = quantities[i], quantities[i + 1]
+        if a.kind == "ordinal" or b.kind == "ordinal" or b.start < a.end or \
+                _is_range_bound(quantities, i) or _is_range_bound(quantities, i + 1):
+            continue
+        before = text[max(0, a.start - offset - _LOOK_BACK):a.start - offset]
+        between = text[a.end - offset:b.start - offset]
+        if _TO_BEFORE.search(before) and _BETWEEN_FROM.match(between) and \
+                not re.search(r"\.\s", between):
+            pairs.append((i, i + 1))
+    return pairs
+
+
 def share_units(text: str, quantities: list[Quantity], offset: int = 0) -> None:
-    """Carry the unit written on one side of "from X to Y" to the side without one."""
-    for i, j in from_to_pairs(text, quantities, offset):
+    """Carry the unit written on one side of a change, "from X to Y" or "to Y from X", to
+    the side without one: "from 4.8 to 4.7 percent", "rose to 5.1 percent from 4.8"."""
+    pairs = from_to_pairs(text, quantities, offset) + _to_from_pairs(text, quantities, offset)
+    for i, j in pairs:
         a, b = quantities[i], quantities[j]
         for src, dst in ((a, b), (b, a)):
-            if dst.unit is None and src.unit is not None and src.kind in _UNIT_KINDS and \
-                    dst.kind == "count":
+            if dst.unit is not None or src.unit is None or dst.kind != "count":
+                continue
+            if src.kind in _UNIT_KINDS:
                 dst.unit, dst.kind = src.unit, src.kind
                 if dst.counted is None:
                     dst.counted, dst.counted_start, dst.counted_end = (
                         src.counted, src.counted_start, src.counted_end)
+            elif src.kind == "count" and src.counted is not None:
+                # "grew from 5 to 7 battalions": 5 battalions too. A count without a unit
+                # had no noun after it; what the parse gave it (the verb's subject) yields.
+                dst.unit = src.unit
+                dst.counted, dst.counted_start, dst.counted_end = (
+                    src.counted, src.counted_start, src.counted_end)
