@@ -35,7 +35,9 @@ range).
 
 Rashomon's output is translated to NewsQuant's vocabulary, without looking at the gold:
 
-* value: a range (two bounds with the same span) is the pair (low, high);
+* value: a range (two bounds with the same span) is the pair (low, high); a change read
+  "from X to Y" (``from_to_pairs``) is the pair (X, Y) in that order, as NewsQuant writes
+  it ("dropping from 208 pounds to 193" is 208-193);
 * unit: Rashomon's canonical units map to quantulum's unit names, which NewsQuant uses
   (``km`` kilometre, ``USD`` dollar, ``%`` percentage, ``lb`` pound-mass; rates as
   ``dollar per share``); a plain count's unit is its counted noun phrase, lemmatised
@@ -193,7 +195,7 @@ def _unit_name(q: Any, doc: Any) -> str:
 
 def rashomon_predict(rows: list[dict[str, Any]], nlp: Any = None) -> tuple[list[list[dict]], float]:
     from rashomon.annotate import nlp as nlp_loader
-    from rashomon.annotate.quantities import change_direction, quantities_of
+    from rashomon.annotate.quantities import change_direction, from_to_pairs, quantities_of
 
     nlp = nlp or nlp_loader.load()
     docs = list(nlp.pipe([row["text"] for row in rows]))
@@ -203,6 +205,7 @@ def rashomon_predict(rows: list[dict[str, Any]], nlp: Any = None) -> tuple[list[
     out: list[list[dict[str, Any]]] = []
     for doc, quantities in zip(docs, found, strict=True):
         preds: list[dict[str, Any]] = []
+        changes = dict(from_to_pairs(doc.text, quantities))
         i = 0
         while i < len(quantities):
             q = quantities[i]
@@ -213,6 +216,8 @@ def rashomon_predict(rows: list[dict[str, Any]], nlp: Any = None) -> tuple[list[
             value: float | tuple[float, float] = q.value
             ranged = pair is not None and (pair.start, pair.end) == (q.start, q.end) and \
                 q.qualifier == ">=" and pair.qualifier in ("<=", "<")
+            if pair is not None and changes.get(i - 1) == i:
+                ranged = True  # "from X to Y": NewsQuant writes the range X-Y, in that order
             if ranged:
                 value = (q.value, pair.value)
                 i += 1

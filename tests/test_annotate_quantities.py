@@ -81,7 +81,7 @@ def test_quantities_seeds_exactly_these(seeds, seed: str) -> None:
     assert len(got) == len(want), got
     for (value, qualifier, counted), (gv, gq, gc) in zip(want, got, strict=True):
         assert _close(gv, value) and gq == qualifier and counted in gc, (got, want)
-    assert ann.components["quantities"] == "quantities@1"
+    assert ann.components["quantities"] == "quantities@2"
     for q in ann.quantities:
         assert article.text[q.start:q.end] == q.text
         if q.counted_start is not None:
@@ -224,6 +224,24 @@ CASES = [
                                          (4e6, "<=", "USD", "money")]),
     ("Horsepower jumped from 240 to 273", [(240, "=", None, "count"),
                                             (273, "=", None, "count")]),
+    # "from X to Y" as a change: the unit written on one side is carried to the other.
+    ("Growth slowed from 4.8 to 4.7 percent", [(4.8, "=", "%", "percent"),
+                                                (4.7, "=", "%", "percent")]),
+    ("dropping from 208 pounds to 193", [(208, "=", "lb", "measure"),
+                                         (193, "=", "lb", "measure")]),
+    ("It rose from 4.7 to 4.8 per cent", [(4.7, "=", "%", "percent"),
+                                          (4.8, "=", "%", "percent")]),
+    # ... and in the same change told end first.
+    ("It rose to 5.1 percent from 4.8 in March", [(5.1, "=", "%", "percent"),
+                                                  (4.8, "=", "%", "percent")]),
+    ("Shares fell to $3.65 from 3.80.", [(3.65, "=", "USD", "money"),
+                                         (3.8, "=", "USD", "money")]),
+    ("It fell to 3 from 4 km, then 5 to 6 from 7 to 8", [(3, "=", "km", "measure"),
+                                                        (4, "=", "km", "measure"),
+                                                        (5, ">=", None, "count"),
+                                                        (6, "<=", None, "count"),
+                                                        (7, ">=", None, "count"),
+                                                        (8, "<=", None, "count")]),
     ("dozens of people", [(12, ">=", None, "count"), (120, "<", None, "count")]),
     ("tens of thousands of students", [(1e4, ">=", None, "count"), (1e5, "<", None, "count")]),
     ("nearly 40%", [(40, "<", "%", "percent")]),
@@ -323,6 +341,9 @@ def test_quantities_qualifier_spans_include_the_qualifier() -> None:
     ("A third of the population lives here; the third time was different.",
      [(1 / 3, "population")]),
     ("Dozens of people were killed in 2019.", [(12, "people"), (120, "people")]),
+    # A change between two counts: the count of the start is of the same noun.
+    ("The garrison grew from 5 to 7 battalions.", [(5, "battalions"), (7, "battalions")]),
+    ("Sales fell to 3 million from 4.2 million units.", [(3e6, "units"), (4.2e6, "units")]),
 ])
 def test_quantities_parse(nlp, text: str, want: list[tuple]) -> None:
     got = [q for q in quantities_in(text, nlp) if q.kind != "ordinal"]
@@ -345,12 +366,39 @@ def test_quantities_change_direction(nlp) -> None:
     assert got == [(8.15, "up"), (3.65, None), (2.7, "down"), (0.2, "down")]
 
 
+@pytest.mark.parametrize(("text", "pairs"), [
+    ("Bitcoin plummeted from $36,040 at 10.45pm last night to $34,935 at 5am.", [(0, 1)]),
+    ("It fell from 4.8 to 4.7 percent, then from 12 km to 9 km.", [(0, 1), (2, 3)]),
+    ("Horsepower jumped from 240 to 273.", [(0, 1)]),
+    # Not a change: a range (one span), a clause between, no "from", different units.
+    ("Prices range from $370,000 to $5.5 million.", []),
+    ("It fell from 4.8%, the lowest level, to 4.7%.", []),
+    ("Sales rose 3% to $5 billion.", []),
+    ("It went from 5 km to 7 kg.", []),
+    ("From 1 to 2 and from 9 to 3.", [(2, 3)]),
+])
+def test_quantities_from_to_pairs(text: str, pairs: list[tuple[int, int]]) -> None:
+    from rashomon.annotate.quantities import from_to_pairs
+
+    found = quantities_in(text)
+    assert from_to_pairs(text, found) == pairs, found
+
+
+def test_quantities_from_to_pairs_with_offset(nlp) -> None:
+    from rashomon.annotate.quantities import from_to_pairs, quantities_of
+
+    doc = nlp("His weight went from 208 pounds to 193 by May.")
+    found = quantities_of(doc, offset=100)
+    assert [(q.value, q.unit, q.start) for q in found] == [(208, "lb", 121), (193, "lb", 135)]
+    assert from_to_pairs(doc.text, found, offset=100) == [(0, 1)]
+
+
 def test_quantities_component_registered() -> None:
     from rashomon.annotate.base import build, registered
 
     assert "quantities" in registered()
     (sentences, quantities) = build(["sentences", "quantities"], {})
-    assert (quantities.name, quantities.version) == ("quantities", "1")
+    assert (quantities.name, quantities.version) == ("quantities", "2")
     assert quantities.requires == ("sentences",) and quantities.assigns == ("quantities",)
 
 

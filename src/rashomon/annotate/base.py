@@ -48,10 +48,14 @@ class Document:
                 yield paragraph, token
 
     def sentences(self) -> Iterator[tuple[int, Paragraph, Any]]:
-        """(sentence index in the sentences layer, paragraph, spaCy sentence span)."""
+        """(sentence index in the sentences layer, paragraph, spaCy sentence span).
+        Whitespace that spaCy makes a sentence of (a blank line inside a paragraph) is
+        none: every component sees the same sentences, with the same indices."""
         index = 0
         for paragraph in self.paragraphs:
             for sent in paragraph.doc.sents:
+                if sent.text.isspace() or not sent.text:
+                    continue
                 yield index, paragraph, sent
                 index += 1
 

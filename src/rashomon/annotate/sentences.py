@@ -18,9 +18,11 @@ class Sentences:
         out = doc.ann.sentences
         for _, paragraph, sent in doc.sentences():
             start, end = paragraph.span(sent.start_char, sent.end_char)
-            # Trailing spaces belong to no sentence.
+            # Leading and trailing spaces belong to no sentence.
             while end > start and doc.text[end - 1].isspace():
                 end -= 1
+            while start < end and doc.text[start].isspace():
+                start += 1
             out.append(Sentence(start, end, paragraph.block))
 
 

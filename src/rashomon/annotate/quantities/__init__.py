@@ -48,8 +48,8 @@ is the lemma of the counted noun (``soldier``), with a rate where there is one
 The package, by responsibility: ``lexicon`` (word lists, units, currencies), ``tokens``
 (the tokeniser), ``numbers``, ``units`` and ``scanner`` (the lexical scanner, in three
 layers), ``candidate`` (what the scanner finds, and its conversion to ``Quantity``),
-``parse`` (the spaCy layer, ``change_direction``); this module runs them and registers
-the component.
+``parse`` (the spaCy layer, ``change_direction``), ``changes`` ("from X to Y"); this
+module runs them and registers the component.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ from typing import Any, ClassVar
 from ...model import Quantity
 from ..base import Document, register
 from .candidate import _to_quantities
+from .changes import from_to_pairs, share_units
 
 # The limits stay reachable here, where they were before the split.
 from .numbers import MAX_DIGITS as MAX_DIGITS
@@ -67,7 +68,8 @@ from .numbers import MAX_WORD_RUN as MAX_WORD_RUN
 from .parse import _NOT_BEFORE_ONE, _apposition_age, _counted, _keep, _Parsed, change_direction
 from .scanner import _looks_plural, _Scanner
 
-__all__ = ["Quantities", "change_direction", "number_value", "quantities_in", "quantities_of"]
+__all__ = ["Quantities", "change_direction", "from_to_pairs", "number_value", "quantities_in",
+           "quantities_of"]
 
 # --- running both layers --------------------------------------------------------------
 
@@ -103,14 +105,18 @@ def quantities_in(text: str, nlp: Any = None) -> list[Quantity]:
     """The quantities of a plain string; with a spaCy pipeline, filtered and counted by
     the parse exactly as the component does. Offsets are into ``text``."""
     if nlp is None:
-        return list(_scan(text, None, 0))
+        found = list(_scan(text, None, 0))
+        share_units(text, found)
+        return found
     return quantities_of(nlp(text))
 
 
 def quantities_of(doc: Any, offset: int = 0) -> list[Quantity]:
     """The quantities of a parsed spaCy doc; offsets are ``offset`` + offsets into
     ``doc.text``. What the component runs on each paragraph."""
-    return list(_scan(doc.text, _Parsed(doc), offset))
+    found = list(_scan(doc.text, _Parsed(doc), offset))
+    share_units(doc.text, found, offset)
+    return found
 
 
 def number_value(phrase: str) -> float | None:
@@ -126,7 +132,7 @@ class Quantities:
     """Numbers in the body paragraphs, with value, qualifier, unit and what is counted."""
 
     name: ClassVar[str] = "quantities"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"  # 2: units carried across "from X to Y"
     requires: ClassVar[tuple[str, ...]] = ("sentences",)
     assigns: ClassVar[tuple[str, ...]] = ("quantities",)
 

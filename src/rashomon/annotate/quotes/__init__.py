@@ -117,8 +117,8 @@ class _Run(_DirectQuotes, _ReportedSpeech, _Speakers):
         for p_index, paragraph in enumerate(doc.paragraphs):
             starts = [t.idx for t in paragraph.doc]
             quote_of = [-1] * len(starts)
-            para = _Para(p_index, paragraph, starts, quote_of, per_para.get(p_index, {}))
             lo, hi = spans[p_index][0], spans[p_index][1]
+            para = _Para(p_index, paragraph, starts, quote_of, per_para.get(p_index, {}), hi)
             k = bisect.bisect_left(self.direct_starts, lo)
             while k > 0 and self.direct[k - 1][1] > lo:
                 k -= 1

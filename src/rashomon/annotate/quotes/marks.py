@@ -160,7 +160,7 @@ class _DirectQuotes(_RunState):
 
     def _direct_candidates(self, para: _Para) -> list[_Candidate]:
         lo = para.paragraph.offset
-        hi = lo + len(para.doc.text)
+        hi = para.end
         k = bisect.bisect_left(self.direct_starts, lo)
         out: list[_Candidate] = []
         count = 0

@@ -27,14 +27,13 @@ class _Para:
     starts: list[int]  # token start offsets (paragraph-relative)
     quote_of: list[int]  # token -> index into the direct quotes, or -1
     mention_of: dict[int, int]  # token -> mention index
+    #: Article offset of the paragraph's end. Stored: spaCy's ``Doc.text`` joins every
+    #: token each time it is read, and this is read once per quotation.
+    end: int
 
     @property
     def doc(self) -> Any:
         return self.paragraph.doc
-
-    @property
-    def end(self) -> int:
-        return self.paragraph.offset + len(self.paragraph.doc.text)
 
     def token_at(self, char: int) -> int:
         """Index of the token covering article offset ``char`` (or the next one)."""
