@@ -11,9 +11,14 @@ window yields the first two terms for exactly the pairs that share a key. ``time
 within a day and falls linearly to 0 at ``window_days``; undated articles are compared
 with everything at full weight.
 
-Two articles can end up in one story only through a chain of pairs scoring at least
-``threshold`` (average link never merges clusters whose best pair is below it), so the
-connected components of that graph ("blocks") are clustered independently and exactly.
+Inside a block, average link merges clusters while their mean similarity reaches
+``threshold``; then a second stage attaches each small story (at most ``attach_size``
+articles) to the larger story of its block it is closest to on average, when that mean
+reaches ``attach_threshold`` (:func:`attach_small`). Two articles can end up in one story
+only through a chain of pairs scoring at least the lower of the two thresholds (average
+link never merges clusters whose best pair is below ``threshold``, and a mean reaching
+``attach_threshold`` has a pair reaching it), so the connected components of that graph
+("blocks") are clustered independently and exactly.
 That makes the result a function of the article set, whatever the input order, and
 lets an incremental run re-cluster only the blocks that new articles touch.
 """
@@ -48,11 +53,25 @@ class Params:
     chunk: int = 2048
     #: Blocks larger than this are split by raising their threshold (chaining guard).
     max_block: int = 5000
+    #: Second stage: a first-pass story of at most ``attach_size`` articles joins the
+    #: larger story of its block to which its mean similarity is highest, when that
+    #: mean reaches ``attach_threshold``. Blocks are then connected at this lower
+    #: threshold. ``attach_size = 0`` turns the stage off.
+    attach_size: int = 3
+    attach_threshold: float = 0.2
 
     @classmethod
     def from_config(cls, section: dict) -> Params:
         fields = {k: section[k] for k in cls.__dataclass_fields__ if k in section}
         return cls(**fields)
+
+    @property
+    def link_threshold(self) -> float:
+        """The lowest similarity that can put two articles in one story: the edges of
+        the candidate graph, whose connected components are the blocks."""
+        if self.attach_size > 0:
+            return min(self.threshold, self.attach_threshold)
+        return self.threshold
 
 
 class FeatureTable:
@@ -212,10 +231,11 @@ def _base_floor(table: FeatureTable) -> np.float32:
     makes of it (the time factor is at most 1, a MiniLM cosine at most 1, the weight at
     least that of terms alone); a little lower still, for rounding."""
     p = table.params
+    t = p.link_threshold
     lexical = min(p.w_terms, p.w_terms + p.w_entities)
-    floor = p.threshold * max(lexical, 1e-9)
+    floor = t * max(lexical, 1e-9)
     if table.vectors is not None:
-        both = p.threshold * max(lexical + p.w_vector, 1e-9) - 1.01 * abs(p.w_vector)
+        both = t * max(lexical + p.w_vector, 1e-9) - 1.01 * abs(p.w_vector)
         floor = min(floor, both)
     return np.float32(max(floor, 0.0) * (1.0 - 1e-4) - 1e-6)
 
@@ -232,13 +252,14 @@ def _scored_from(table: FeatureTable, a: np.ndarray, b: np.ndarray) -> np.ndarra
 def candidate_edges(
     table: FeatureTable, rows: np.ndarray | None = None, within: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pairs (i < j) scoring at least the threshold, among ``rows`` x ``within``.
+    """Pairs (i < j) scoring at least ``params.link_threshold``, among ``rows`` x ``within``.
 
     ``rows`` defaults to every row and ``within`` (a boolean mask over rows) to
     everything. Work is done in chunks of rows against the rows inside the time window
     of the chunk, so the cost grows with the corpus times the window's density.
     """
     p = table.params
+    threshold = p.link_threshold
     n = len(table)
     rows = np.arange(n) if rows is None else np.asarray(sorted(set(rows.tolist())), dtype=np.int64)
     x = table.matrix
@@ -286,18 +307,18 @@ def candidate_edges(
         keep = (i != j) & (product.data >= floor)
         i, j, base = i[keep], j[keep], product.data[keep]
         score = _finish(table, i, j, base)
-        keep = score >= p.threshold
+        keep = score >= threshold
         # A pair whose other end comes in a later chunk is scored from this end only, but
         # the two ends sum the shared keys in different orders (a float32 rounding apart):
         # a near miss is scored from the other end too, and kept if that reaches the
         # threshold, as when every pair was scored from both ends.
-        near = ~keep & (score >= p.threshold * (1 - 1e-5)) & in_rows[j] & (j > chunk[-1])
+        near = ~keep & (score >= threshold * (1 - 1e-5)) & in_rows[j] & (j > chunk[-1])
         if within is not None:
             near &= within[i]
         if near.any():
             near = np.flatnonzero(near)
             other = _scored_from(table, j[near], i[near])
-            ok = other >= p.threshold
+            ok = other >= threshold
             score[near[ok]] = other[ok]
             keep[near[ok]] = True
         i, j, score = i[keep], j[keep], score[keep]
@@ -418,7 +439,7 @@ def cluster_rows(
     bounds = np.flatnonzero(np.diff(labels[order])) + 1
     for group in np.split(order, bounds):
         rows_ = members[np.sort(group)]
-        stories += [(r, int(rows_[0])) for r in _cluster_block(table, rows_, p.threshold)]
+        stories += [(r, int(rows_[0])) for r in _cluster_block(table, rows_, p.link_threshold)]
     return stories
 
 
@@ -453,8 +474,42 @@ def _cluster_block(table: FeatureTable, rows: np.ndarray, threshold: float) -> l
         for lab in sorted(set(labels.tolist())):
             out += _cluster_block(table, rows[labels == lab], stricter)
         return out
-    labels = average_link(dense_scores(table, rows), table.params.threshold)
+    p = table.params
+    sim = dense_scores(table, rows)
+    labels = average_link(sim, p.threshold)
+    if p.attach_size > 0:
+        labels = attach_small(sim, labels, p.attach_size, p.attach_threshold)
     return [rows[labels == k] for k in range(labels.max() + 1)]
+
+
+def attach_small(sim: np.ndarray, labels: np.ndarray, size: int, threshold: float) -> np.ndarray:
+    """Clusters of at most ``size`` members joined to the larger cluster they are closest
+    to on average, when that average similarity reaches ``threshold``.
+
+    An event's outlying articles (long background pieces, stubs) score a little under the
+    threshold to each member of their story, so average link leaves them alone; their
+    mean similarity to their own story is still well above that to any other. All
+    attachments are decided against the first-pass clusters at once (a small cluster
+    never joins another small one), so the result depends only on the matrix. Ties go to
+    the lowest cluster label. Returns labels renumbered 0..k-1 in order of first row.
+    """
+    k = int(labels.max()) + 1
+    counts = np.bincount(labels, minlength=k)
+    large = np.flatnonzero(counts > size)
+    small = np.flatnonzero(counts <= size)
+    if len(large) == 0 or len(small) == 0:
+        return labels
+    # Mean similarity of every article to every cluster, then of every small cluster.
+    member = np.zeros((len(labels), k))
+    member[np.arange(len(labels)), labels] = 1.0
+    to_cluster = (sim @ member[:, large]) / counts[large]  # article x large cluster
+    means = (member[:, small].T @ to_cluster) / counts[small][:, None]  # small x large
+    best = means.argmax(axis=1)
+    join = means[np.arange(len(small)), best] >= threshold
+    target = np.arange(k)
+    target[small[join]] = large[best[join]]
+    _, out = np.unique(target[labels], return_inverse=True)
+    return out
 
 
 def cluster_all(table: FeatureTable) -> list[np.ndarray]:
