@@ -11,14 +11,15 @@ window yields the first two terms for exactly the pairs that share a key. ``time
 within a day and falls linearly to 0 at ``window_days``; undated articles are compared
 with everything at full weight.
 
+Two articles can end up in one story only through a chain of pairs scoring at least
+``threshold`` (average link never merges clusters whose best pair is below it), so the
+connected components of that graph ("blocks") are clustered independently and exactly.
 Inside a block, average link merges clusters while their mean similarity reaches
 ``threshold``; then a second stage attaches each small story (at most ``attach_size``
-articles) to the larger story of its block it is closest to on average, when that mean
-reaches ``attach_threshold`` (:func:`attach_small`). Two articles can end up in one story
-only through a chain of pairs scoring at least the lower of the two thresholds (average
-link never merges clusters whose best pair is below ``threshold``, and a mean reaching
-``attach_threshold`` has a pair reaching it), so the connected components of that graph
-("blocks") are clustered independently and exactly.
+articles) to the larger story of the same block it is closest to on average, when that
+mean reaches the lower ``attach_threshold`` (:func:`attach_small`). The stage stays
+inside the block: a block connected at the lower threshold would chain (at 100,000
+generated articles, one block of 27,000 at 0.2, against at most 519 at 0.3).
 That makes the result a function of the article set, whatever the input order, and
 lets an incremental run re-cluster only the blocks that new articles touch.
 """
@@ -55,8 +56,7 @@ class Params:
     max_block: int = 5000
     #: Second stage: a first-pass story of at most ``attach_size`` articles joins the
     #: larger story of its block to which its mean similarity is highest, when that
-    #: mean reaches ``attach_threshold``. Blocks are then connected at this lower
-    #: threshold. ``attach_size = 0`` turns the stage off.
+    #: mean reaches ``attach_threshold``; ``attach_size = 0`` turns the stage off.
     attach_size: int = 3
     attach_threshold: float = 0.2
 
@@ -64,14 +64,6 @@ class Params:
     def from_config(cls, section: dict) -> Params:
         fields = {k: section[k] for k in cls.__dataclass_fields__ if k in section}
         return cls(**fields)
-
-    @property
-    def link_threshold(self) -> float:
-        """The lowest similarity that can put two articles in one story: the edges of
-        the candidate graph, whose connected components are the blocks."""
-        if self.attach_size > 0:
-            return min(self.threshold, self.attach_threshold)
-        return self.threshold
 
 
 class FeatureTable:
@@ -231,11 +223,10 @@ def _base_floor(table: FeatureTable) -> np.float32:
     makes of it (the time factor is at most 1, a MiniLM cosine at most 1, the weight at
     least that of terms alone); a little lower still, for rounding."""
     p = table.params
-    t = p.link_threshold
     lexical = min(p.w_terms, p.w_terms + p.w_entities)
-    floor = t * max(lexical, 1e-9)
+    floor = p.threshold * max(lexical, 1e-9)
     if table.vectors is not None:
-        both = t * max(lexical + p.w_vector, 1e-9) - 1.01 * abs(p.w_vector)
+        both = p.threshold * max(lexical + p.w_vector, 1e-9) - 1.01 * abs(p.w_vector)
         floor = min(floor, both)
     return np.float32(max(floor, 0.0) * (1.0 - 1e-4) - 1e-6)
 
@@ -252,14 +243,14 @@ def _scored_from(table: FeatureTable, a: np.ndarray, b: np.ndarray) -> np.ndarra
 def candidate_edges(
     table: FeatureTable, rows: np.ndarray | None = None, within: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pairs (i < j) scoring at least ``params.link_threshold``, among ``rows`` x ``within``.
+    """Pairs (i < j) scoring at least the threshold, among ``rows`` x ``within``.
 
     ``rows`` defaults to every row and ``within`` (a boolean mask over rows) to
     everything. Work is done in chunks of rows against the rows inside the time window
     of the chunk, so the cost grows with the corpus times the window's density.
     """
     p = table.params
-    threshold = p.link_threshold
+    threshold = p.threshold
     n = len(table)
     rows = np.arange(n) if rows is None else np.asarray(sorted(set(rows.tolist())), dtype=np.int64)
     x = table.matrix
@@ -439,7 +430,7 @@ def cluster_rows(
     bounds = np.flatnonzero(np.diff(labels[order])) + 1
     for group in np.split(order, bounds):
         rows_ = members[np.sort(group)]
-        stories += [(r, int(rows_[0])) for r in _cluster_block(table, rows_, p.link_threshold)]
+        stories += [(r, int(rows_[0])) for r in _cluster_block(table, rows_, p.threshold)]
     return stories
 
 
