@@ -490,11 +490,24 @@ def attach_small(sim: np.ndarray, labels: np.ndarray, size: int, threshold: floa
     small = np.flatnonzero(counts <= size)
     if len(large) == 0 or len(small) == 0:
         return labels
-    # Mean similarity of every article to every cluster, then of every small cluster.
-    member = np.zeros((len(labels), k))
-    member[np.arange(len(labels)), labels] = 1.0
-    to_cluster = (sim @ member[:, large]) / counts[large]  # article x large cluster
-    means = (member[:, small].T @ to_cluster) / counts[small][:, None]  # small x large
+    # Mean similarity of every article to every large cluster, then of every small
+    # cluster to every large one (sparse memberships: no dense article x cluster matrix).
+    m = len(labels)
+    column = np.full(k, -1)
+    column[large] = np.arange(len(large))
+    is_large = column[labels] >= 0
+    in_large = sparse.csr_matrix(
+        (np.ones(int(is_large.sum())), (np.flatnonzero(is_large), column[labels[is_large]])),
+        shape=(m, len(large)),
+    )
+    to_cluster = np.asarray(in_large.T @ sim).T / counts[large]  # article x large cluster
+    column[:] = -1
+    column[small] = np.arange(len(small))
+    in_small = sparse.csr_matrix(
+        (np.ones(int((~is_large).sum())), (column[labels[~is_large]], np.flatnonzero(~is_large))),
+        shape=(len(small), m),
+    )
+    means = np.asarray(in_small @ to_cluster) / counts[small][:, None]  # small x large
     best = means.argmax(axis=1)
     join = means[np.arange(len(small)), best] >= threshold
     target = np.arange(k)
