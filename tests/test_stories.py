@@ -20,6 +20,7 @@ from rashomon.stories import cluster_store
 from rashomon.stories.cluster import (
     FeatureTable,
     Params,
+    attach_small,
     average_link,
     candidate_edges,
     cluster_all,
@@ -209,6 +210,39 @@ def test_average_link_does_not_chain() -> None:
     assert labels[0] == labels[1] != labels[2]
     assert len(set(average_link(sim, 0.95))) == 3
     assert len(set(average_link(sim, 0.3))) == 1
+
+
+def test_attach_small_joins_outliers_to_their_own_story_only() -> None:
+    # 0-2 one story, 3-5 another; 6 is a little under the threshold to each of 0-2 and far
+    # from 3-5; 7 is far from everything.
+    sim = np.full((8, 8), 0.05)
+    sim[:3, :3] = sim[3:6, 3:6] = 0.8
+    sim[6, :3] = sim[:3, 6] = 0.25
+    sim[6, 3:6] = sim[3:6, 6] = 0.1
+    np.fill_diagonal(sim, 1.0)
+    first = average_link(sim, 0.3)
+    assert len(set(first.tolist())) == 4
+    labels = attach_small(sim, first, 1, 0.2)
+    assert labels.tolist() == [0, 0, 0, 1, 1, 1, 0, 2]
+    # Not above its threshold, and not when 6's story is no larger than it.
+    assert len(set(attach_small(sim, first, 1, 0.3).tolist())) == 4
+    assert attach_small(sim, first, 0, 0.2).tolist() == first.tolist()
+
+
+def test_attached_outlier_joins_the_story_of_its_block() -> None:
+    core = ("t:dam", "t:flood", "t:dolvitsa", "e:dolvitsa", "e:selvenergo")
+    feats = [_f(c, 100, *core, f"t:{c}x") for c in "abc"]
+    # d shares two of the core keys and one of a's own: 0.42 to a (in a's block), 0.22 to
+    # b and c, 0.29 on average, under the threshold of 0.3.
+    feats.append(_f("d", 100, "t:dam", "e:dolvitsa", "e:kyiv", "t:ax", "t:other1"))
+    feats.append(_f("e", 100, "t:summit", "e:paris"))
+    plain = FeatureTable(feats, Params(w_vector=0, max_df=1.0))
+    attach = FeatureTable(feats, Params(w_vector=0, max_df=1.0, attach_size=1))
+    as_sets = lambda t: {frozenset(t.ids[r] for r in rows) for rows in cluster_all(t)}  # noqa: E731
+    assert frozenset("abc") in as_sets(plain) and frozenset("d") in as_sets(plain)
+    assert as_sets(attach) == {frozenset("abcd"), frozenset("e")}
+    shuffled = FeatureTable(feats[::-1], Params(w_vector=0, max_df=1.0, attach_size=1))
+    assert as_sets(shuffled) == as_sets(attach)
 
 
 def test_day_numbers_and_terms() -> None:

@@ -4,13 +4,15 @@
 articles a day for 20 days: storylines, hard negatives, wire copies), clustered with the
 default parameters. Measured with the code of the commit that adds this file: B-cubed
 precision 1.000, recall 0.830, F1 0.907; ARI 0.846; 723 stories found for 590 true.
+Re-measured 2026-12-04 with the second stage that attaches small stories: precision
+1.000, recall 0.869, F1 0.930; ARI 0.885; 687 stories found for 590 true.
 The floors sit a little below; lower one only on purpose, in its own commit that says why.
 
 Adding 10% of the articles the incremental way (``rashomon stories``: only the blocks the
 new articles touch are re-clustered) gives exactly the one-shot stories when both runs
 weigh terms with the same IDF, which is what the test pins. With the IDF of the 90%
 alone it does not quite (3 of 723 stories differ for a random 10%, 11 for the newest
-10%): the 90% were clustered under other term weights, and stories the new articles do
+10%; with the attach stage, 3 and 8 of 687, measured 2026-12-04): the 90% were clustered under other term weights, and stories the new articles do
 not touch keep that earlier result by design. BENCHMARKS.md ("Stories at scale") has
 the figures at 10,000 and 100,000 articles.
 """
@@ -38,7 +40,7 @@ from rashomon.stories.cluster import (  # noqa: E402
 
 SETTINGS = Settings(per_day=100, outlets=50)
 FLOORS = {
-    "f1": 0.89,  # measured 0.907
+    "f1": 0.91,  # measured 0.930
     "precision": 0.98,  # measured 1.000
 }
 
