@@ -124,6 +124,10 @@ class SQLiteStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def watch(self) -> SQLiteWatch:
+        """A counter that moves whenever another connection commits to the store."""
+        return SQLiteWatch(self.path)
+
     # -- outlets ------------------------------------------------------------------------
 
     def upsert_outlets(self, outlets: list[Outlet]) -> None:
@@ -740,6 +744,22 @@ class SQLiteStore:
             params = (stage,)
         rows = self.conn.execute(sql + " ORDER BY path, locator", params)
         return [Skip(path=r[0], reason=r[1], locator=r[2], stage=r[3], detail=r[4]) for r in rows]
+
+
+class SQLiteWatch:
+    """Commits by other connections, from ``PRAGMA data_version`` on a connection of its
+    own: the web app's cache key."""
+
+    def __init__(self, path: str) -> None:
+        self.conn = sqlite3.connect(path, check_same_thread=False)
+        self._lock = threading.Lock()
+
+    def version(self) -> int:
+        with self._lock:
+            return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def close(self) -> None:
+        self.conn.close()
 
 
 def _blocks_json(blocks: list[Block]) -> str:
