@@ -120,24 +120,36 @@ def pg_server() -> Iterator[str]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-@pytest.fixture
-def pg_url(pg_server: str) -> Iterator[str]:
-    """A fresh, empty database for one test. It sorts text by ICU's en-US rules where the
-    server has ICU, so anything that relies on the server's own collation instead of
-    byte order (as SQLite sorts) shows up as a failure."""
+def new_database(server: str) -> str:
+    """A fresh, empty database on ``server``: its URL. It sorts text by ICU's en-US rules
+    where the server has ICU, so anything that relies on the server's own collation
+    instead of byte order (as SQLite sorts) shows up as a failure."""
     import psycopg
 
     name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(pg_server, autocommit=True) as conn:
+    with psycopg.connect(server, autocommit=True) as conn:
         try:
             conn.execute(
                 f"CREATE DATABASE {name} LOCALE_PROVIDER icu ICU_LOCALE 'en-US' TEMPLATE template0"
             )
         except psycopg.Error:
             conn.execute(f"CREATE DATABASE {name} TEMPLATE template0")
-    yield pg_server.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(pg_server, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    return server.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_database(server: str, url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test."""
+    url = new_database(pg_server)
+    yield url
+    drop_database(pg_server, url)
 
 
 BACKENDS = ["sqlite", "postgresql"]

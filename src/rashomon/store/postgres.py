@@ -491,7 +491,7 @@ class PostgresStore:
         if type_:
             sql += " WHERE type = %s"
             params.append(type_.upper())
-        sql += " ORDER BY mentions DESC, name"
+        sql += " ORDER BY mentions DESC, name, id"
         if limit is not None:
             sql += " LIMIT %s OFFSET %s"
             params += [limit, offset]
@@ -503,7 +503,7 @@ class PostgresStore:
 
         rows = [
             json.loads(r[0])
-            for r in self._rows("SELECT data FROM entities ORDER BY mentions DESC, name")
+            for r in self._rows("SELECT data FROM entities ORDER BY mentions DESC, name, id")
         ]
         want = fold(name)
         exact = [
@@ -556,7 +556,8 @@ class PostgresStore:
 
     def entities_by_ids(self, ids: list[str]) -> list[dict[str, Any]]:
         rows = self._rows("SELECT data FROM entities WHERE id = ANY(%s)", (ids,))
-        return sorted((json.loads(r[0]) for r in rows), key=lambda e: (-e["mentions"], e["name"]))
+        out = [json.loads(r[0]) for r in rows]
+        return sorted(out, key=lambda e: (-e["mentions"], e["name"], e["id"]))
 
     def count_entities(self, type_: str | None = None) -> int:
         sql, params = "SELECT count(*) FROM entities", []

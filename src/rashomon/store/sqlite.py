@@ -439,7 +439,7 @@ class SQLiteStore:
         if type_:
             sql += " WHERE type = ?"
             params.append(type_.upper())
-        sql += " ORDER BY mentions DESC, name"
+        sql += " ORDER BY mentions DESC, name, id"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
@@ -451,7 +451,9 @@ class SQLiteStore:
 
         rows = [
             json.loads(r[0])
-            for r in self.conn.execute("SELECT data FROM entities ORDER BY mentions DESC, name")
+            for r in self.conn.execute(
+                "SELECT data FROM entities ORDER BY mentions DESC, name, id"
+            )
         ]
         want = fold(name)
         exact = [
@@ -702,7 +704,7 @@ class SQLiteStore:
             marks = ",".join("?" * len(chunk))
             sql = f"SELECT data FROM entities WHERE id IN ({marks})"
             out += [json.loads(r[0]) for r in self.conn.execute(sql, chunk)]
-        return sorted(out, key=lambda e: (-e["mentions"], e["name"]))
+        return sorted(out, key=lambda e: (-e["mentions"], e["name"], e["id"]))
 
     def count_entities(self, type_: str | None = None) -> int:
         sql, params = "SELECT count(*) FROM entities", []
