@@ -262,46 +262,49 @@ class PostgresStore:
     def insert_article(self, article: Article, signature: np.ndarray, band_keys: list[int]) -> bool:
         """Insert unless the id exists; True when inserted. Call inside a transaction."""
         a = article
-        cur = self.conn.execute(
-            """INSERT INTO articles (id, outlet, title, published, author, url,
-                 site_name, language, language_score, path, locator, text, blocks, content_hash,
-                 duplicate_of, duplicate_kind, duplicate_score, meta, signature, ingested_at)
-               VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,
-                       %s, %s)
-               ON CONFLICT (id) DO NOTHING""",
-            (
-                a.id,
-                _t(a.outlet),
-                _t(a.title),
-                _t(a.published),
-                _t(a.author),
-                _t(a.url),
-                _t(a.site_name),
-                _t(a.language),
-                a.language_score,
-                _t(a.path),
-                _t(a.locator),
-                _t(a.text),
-                _blocks_json(a.blocks),
-                a.content_hash,
-                a.duplicate_of,
-                a.duplicate_kind,
-                a.duplicate_score,
-                json.dumps(a.meta, sort_keys=True, ensure_ascii=False),
-                signature.astype("<u4").tobytes(),
-                _now(),
-            ),
-        )
-        inserted = cur.rowcount == 1
-        if inserted and band_keys:
-            self.conn.execute(
-                "INSERT INTO lsh_bands (band, key, article_id) "
-                "SELECT b - 1, k, %s FROM unnest(%s::bigint[]) WITH ORDINALITY AS u(k, b) "
-                "ON CONFLICT DO NOTHING",
-                (a.id, band_keys),
+        # One round trip: the article and its band keys in one statement (the keys only
+        # when the article is new), its source in the same pipeline.
+        with self.conn.pipeline():
+            cur = self.conn.execute(
+                """WITH ins AS (
+                     INSERT INTO articles (id, outlet, title, published, author, url, site_name,
+                       language, language_score, path, locator, text, blocks, content_hash,
+                       duplicate_of, duplicate_kind, duplicate_score, meta, signature, ingested_at)
+                     VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,
+                             %s, %s, %s)
+                     ON CONFLICT (id) DO NOTHING RETURNING id),
+                   bands AS (
+                     INSERT INTO lsh_bands (band, key, article_id)
+                     SELECT u.b - 1, u.k, ins.id
+                     FROM ins, unnest(%s::bigint[]) WITH ORDINALITY AS u(k, b)
+                     ON CONFLICT DO NOTHING)
+                   SELECT count(*) FROM ins""",
+                (
+                    a.id,
+                    _t(a.outlet),
+                    _t(a.title),
+                    _t(a.published),
+                    _t(a.author),
+                    _t(a.url),
+                    _t(a.site_name),
+                    _t(a.language),
+                    a.language_score,
+                    _t(a.path),
+                    _t(a.locator),
+                    _t(a.text),
+                    _blocks_json(a.blocks),
+                    a.content_hash,
+                    a.duplicate_of,
+                    a.duplicate_kind,
+                    a.duplicate_score,
+                    json.dumps(a.meta, sort_keys=True, ensure_ascii=False),
+                    signature.astype("<u4").tobytes(),
+                    _now(),
+                    list(band_keys),
+                ),
             )
-        self.add_source(a.id, a.path, a.locator)
-        return inserted
+            self.add_source(a.id, a.path, a.locator)
+        return bool(cur.fetchone()[0])
 
     def add_source(self, article_id: str, path: str, locator: str) -> None:
         path, locator = _t(path), _t(locator)
