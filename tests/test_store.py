@@ -340,3 +340,12 @@ def test_store_postgresql_concurrent_writers_lose_nothing(pg_url: str, tmp_path:
     with open_store(pg_url) as s:
         assert s.count_articles() == len(single)  # no article twice
         assert sorted(x.path for x in s.skips()) == []
+
+
+def test_store_postgresql_url_errors_are_one_line_without_the_password(capsys) -> None:
+    from rashomon.cli import main
+
+    code = main(["articles", "--db", "postgresql://me:s3cret@127.0.0.1:1/news"])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1 and err.startswith("error: ")
+    assert "s3cret" not in err and ("cannot connect" in err or "rashomon[postgres]" in err)

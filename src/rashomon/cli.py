@@ -26,7 +26,7 @@ def _db_option(f: Any) -> Any:
         "--db",
         default=lambda: os.environ.get("RASHOMON_DB", DEFAULT_DB),
         show_default="rashomon.db, or $RASHOMON_DB",
-        help="Store file (SQLite).",
+        help="Store: an SQLite file, or a postgresql:// URL (a shared PostgreSQL database).",
     )(f)
 
 
@@ -645,7 +645,11 @@ def story(story_id: str, db: str, as_json: bool) -> None:
     type=click.Path(file_okay=False),
     help="Directory for analysis.json (and the store, unless --db is given).",
 )
-@click.option("--db", default=None, help="Store to use [default: OUT/rashomon.db].")
+@click.option(
+    "--db",
+    default=None,
+    help="Store to use, a file or a postgresql:// URL [default: OUT/rashomon.db].",
+)
 @click.option("--outlet", help="Every article of this run is from this outlet.")
 @click.option("--sources", type=click.Path(dir_okay=False), help="Outlet descriptions (TOML).")
 @click.option("--rules", type=click.Path(dir_okay=False), help="Entity rules (TOML).")
@@ -828,7 +832,10 @@ def serve(
     _open(db, create=False).close()  # a missing or foreign file fails here, in one line
     if not state.quiet:
         mode = "uploads allowed with the token" if token else "read-only"
-        click.echo(f"Serving {db} on http://{host}:{port}/ ({mode}); Ctrl-C stops.", err=True)
+        from .store.postgres import redact
+
+        shown = redact(db)
+        click.echo(f"Serving {shown} on http://{host}:{port}/ ({mode}); Ctrl-C stops.", err=True)
     run_server(
         db,
         host=host,
