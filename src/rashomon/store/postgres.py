@@ -385,12 +385,17 @@ class PostgresStore:
     def articles(self, query: ArticleQuery = ArticleQuery()) -> Iterator[Article]:
         where, params = self._where(query)
         # Ascending order puts NULLs last here: SQLite's "published IS NULL, published, id".
-        sql = f"SELECT {self._COLUMNS} FROM articles{where} ORDER BY published, id"
         if query.limit is not None:
-            sql += " LIMIT %s OFFSET %s"
-            params += [query.limit, query.offset]
-            rows: Any = self._rows(sql, params)
+            # The rows skipped by OFFSET are walked in the listing index alone; only the
+            # page's own rows are read from the table.
+            sql = (
+                f"SELECT {self._COLUMNS} FROM articles JOIN ("
+                f"SELECT id AS page_id FROM articles{where} ORDER BY published, id "
+                "LIMIT %s OFFSET %s) p ON p.page_id = articles.id ORDER BY published, id"
+            )
+            rows: Any = self._rows(sql, [*params, query.limit, query.offset])
         else:
+            sql = f"SELECT {self._COLUMNS} FROM articles{where} ORDER BY published, id"
             rows = self._stream(sql, params)
         for row in rows:
             yield _article(row)
