@@ -349,3 +349,23 @@ def test_store_postgresql_url_errors_are_one_line_without_the_password(capsys) -
     err = capsys.readouterr().err
     assert code == 1 and err.count("\n") == 1 and err.startswith("error: ")
     assert "s3cret" not in err and ("cannot connect" in err or "rashomon[postgres]" in err)
+
+
+def test_store_postgresql_readers_do_not_wait_for_a_writer(pg_url: str) -> None:
+    import threading
+
+    writer = open_store(pg_url)
+    opened = threading.Event()
+
+    def read() -> None:
+        with open_store(pg_url, create=False) as reader:  # type: ignore[attr-defined]
+            reader.count_articles()
+        opened.set()
+
+    with writer.transaction():  # holds the writers' lock
+        writer.insert_article(_article(1), np.zeros(64, dtype=np.uint32), [])
+        thread = threading.Thread(target=read)
+        thread.start()
+        assert opened.wait(20), "opening the store waited for the writer's transaction"
+    thread.join()
+    writer.close()

@@ -127,6 +127,11 @@ class PostgresStore:
                 )
         known = migrations()
         latest = known[-1][0] if known else 0
+        if self._exists("rashomon_migrations"):
+            done = self._applied()
+            self._check_not_newer(done, latest)
+            if all(version in done for version, _, _ in known):
+                return  # the usual case: opening takes no lock, so never waits on a writer
         with self.conn.transaction():
             # One process migrates at a time; the others find the work done.
             self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
@@ -135,12 +140,8 @@ class PostgresStore:
                 " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
                 " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
             )
-            done = {r[0] for r in self.conn.execute("SELECT version FROM rashomon_migrations")}
-            if done and max(done) > latest:
-                raise StoreError(
-                    f"{self.path} has schema version {max(done)}, newer than this Rashomon "
-                    f"({latest}); upgrade Rashomon"
-                )
+            done = self._applied()
+            self._check_not_newer(done, latest)
             for version, name, sql in known:
                 if version in done:
                     continue
@@ -154,6 +155,16 @@ class PostgresStore:
                     "INSERT INTO rashomon_migrations (version, name) VALUES (%s, %s)",
                     (version, name),
                 )
+
+    def _applied(self) -> set[int]:
+        return {r[0] for r in self._rows("SELECT version FROM rashomon_migrations")}
+
+    def _check_not_newer(self, done: set[int], latest: int) -> None:
+        if done and max(done) > latest:
+            raise StoreError(
+                f"{self.path} has schema version {max(done)}, newer than this Rashomon "
+                f"({latest}); upgrade Rashomon"
+            )
 
     # -- transactions -------------------------------------------------------------------
 
