@@ -655,6 +655,34 @@ def synth_mentions(
     return refs, truth
 
 
+def store_mentions(store: Any, refs: list[Any], signature: str = "synthetic") -> list[str]:
+    """Put generated mentions in a store as articles with an annotations layer (the text is
+    a placeholder: resolution reads only the mentions). Returns the article ids in order."""
+    import numpy as np
+
+    from rashomon.model import Annotations, Article, Mention
+
+    from rashomon.annotate.serialize import dumps
+
+    by_article: dict[str, list[Any]] = defaultdict(list)
+    for r in refs:
+        by_article[r.article_id].append(r)
+    empty = np.zeros(1, dtype=np.uint32)
+    with store.transaction():
+        for article_id, mentions in by_article.items():
+            mentions.sort(key=lambda r: r.index)
+            text = " ".join(r.text for r in mentions)
+            store.insert_article(
+                Article(article_id, text, [], article_id, outlet=mentions[0].outlet), empty, []
+            )
+            ann = Annotations(
+                article_id,
+                mentions=[Mention(0, len(r.text), r.text, r.label, r.role) for r in mentions],
+            )
+            store.save_annotations(article_id, signature, dumps(ann))
+    return list(by_article)
+
+
 def _memory_mb(field: str) -> float | None:
     try:
         with open("/proc/self/status", encoding="ascii") as f:
