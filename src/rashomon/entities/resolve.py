@@ -121,7 +121,7 @@ class Node:
     or other name anywhere. Resolution groups nodes; a node's data is a sum over its
     mentions, so adding an article only adds to the nodes it names."""
 
-    kind: str  # PERSON | PLACE | NAME
+    kind: str  # PERSON | PLACE | NAME | ACRONYM (one spelled out in its article)
     key: str
     first: tuple[str, int]  # the first mention (article id, index)
     why: str  # reason and confidence of the first mention
@@ -157,7 +157,11 @@ class Node:
             out.add("p:" + skeleton(surname.split()[-1]))
             if given == "?" and " " not in surname:
                 out.add("l:" + skeleton(surname))
+        elif self.kind == "ACRONYM":
+            out.add("x:" + self.key.split("|", 1)[1])
         elif self.kind == "NAME":
+            if " " in self.key:
+                out.add("x:" + self.key)
             if self.labels["PLACE"]:
                 out.add("u:" + " ".join(skeleton(w) for w in self.key.split()))
             if " " not in self.key and self.key.upper() != self.key:
@@ -317,7 +321,10 @@ def article_nodes(mentions: list[MentionRef]) -> list[Contribution]:
             if kind_ == "NAME" and label == "ORG" and " " not in key and _is_acronym(m.text):
                 spelled = expansions.get(key, set())
                 if len(spelled) == 1:
-                    out[i] = (m, "NAME", next(iter(spelled)), "acronym", 0.9, None, label)
+                    # Its own node, joined to the name in group(): the mention keeps its
+                    # reason, and the name's node does not take the acronym as a spelling.
+                    key = f"{article_id}|{next(iter(spelled))}"
+                    out[i] = (m, "ACRONYM", key, "acronym", 0.9, None, label)
     return out
 
 
@@ -468,6 +475,14 @@ def group(nodes: list[Node], rules: Rules) -> tuple[list[int], list[tuple[str, f
             ) >= SURNAME_SIMILARITY and allowed(first, n):
                 uf.union(first, n)
                 reason[n] = ("transliteration", 0.7)
+
+    # An acronym an article spells out joins the name it spells there.
+    names = {node.key: n for n, node in enumerate(nodes) if node.kind == "NAME"}
+    for n, node in enumerate(nodes):
+        if node.kind == "ACRONYM":
+            target = names[node.key.split("|", 1)[1]]
+            if allowed(n, target):
+                uf.union(n, target)
 
     # Organisations: an acronym joins the one name whose initials it spells; an acronym
     # that spells several organisations' names joins none of them.
