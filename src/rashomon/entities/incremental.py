@@ -1,8 +1,8 @@
 """Resolution kept in the store, so new articles join existing entities without
 recomputing the world.
 
-The store keeps the nodes of the last resolution (:class:`.resolve.Node`: a person in one
-article, a place or other name anywhere), the group (component) and entity of each, and
+The store keeps the nodes of the last resolution (:class:`.resolve.Node`: a person's name,
+a place or other name), the group (component) and entity of each, and
 each node's blocking keys (:meth:`.resolve.Node.keys`). A resolution pass in
 :func:`.resolve.group` only ever compares nodes that share a key, so when new articles
 arrive only the *region* around the nodes they touch is recomputed: the touched nodes, every
@@ -44,7 +44,7 @@ from .resolve import (
 
 #: Bump when a change to the resolver changes its decisions: a state stored by another
 #: version is rebuilt rather than extended.
-RESOLVER_VERSION = "3"
+RESOLVER_VERSION = "4"
 #: Key kinds that link nodes for resolution ("n:" keys link only for names in merge rules).
 _LINKING = ("p:", "l:", "u:", "a:", "x:")
 

@@ -116,10 +116,10 @@ class Resolution:
 
 @dataclass
 class Node:
-    """Mentions that are one name before any decision across articles: a person named in
-    one article (with the short forms that article uses for them), or a place, nationality
-    or other name anywhere. Resolution groups nodes; a node's data is a sum over its
-    mentions, so adding an article only adds to the nodes it names."""
+    """Mentions that are one name before any decision across articles: a person's full name
+    (with the short forms articles use for it) or surname alone, a place or nationality, an
+    acronym spelled out, or another name. Resolution groups nodes; a node's data is a sum
+    over its mentions, so adding an article only adds to the nodes it names."""
 
     kind: str  # PERSON | PLACE | NAME | ACRONYM (one spelled out in its article)
     key: str
@@ -153,12 +153,12 @@ class Node:
         one ("n:" keys, one per spelling, matter only for names in user rules)."""
         out = {"n:" + fold(s) for s in self.surfaces}
         if self.kind == "PERSON":
-            _, given, surname = self.key.split("|", 2)
+            given, surname = self.key.split("|", 1)
             out.add("p:" + skeleton(surname.split()[-1]))
             if given == "?" and " " not in surname:
                 out.add("l:" + skeleton(surname))
         elif self.kind == "ACRONYM":
-            out.add("x:" + self.key.split("|", 1)[1])
+            out.add("x:" + self.key)
         elif self.kind == "NAME":
             if " " in self.key:
                 out.add("x:" + self.key)
@@ -275,8 +275,9 @@ def article_nodes(mentions: list[MentionRef]) -> list[Contribution]:
         else:
             out.append((m, "NAME", name_key(m.text), "exact", 1.0, None, kind))
 
-    # Short forms of people join the full name they shorten in this article.
-    article_id = refs[0].article_id if refs else ""
+    # Short forms of people join the full name they shorten in this article. A person's
+    # node is their name ("given|surname", "?|surname" for a surname alone), the same in
+    # every article: the article only decides which name a short form stands for.
     full = [m for m in people if len(name_parts(m.text)[0]) > 0]
     surnames = {skeleton(name_parts(f.text)[1]) for f in full}
     for m in people:
@@ -287,7 +288,7 @@ def article_nodes(mentions: list[MentionRef]) -> list[Contribution]:
         given, surname = name_parts(m.text)
         if given:
             key = f"{translit(given.split()[0])}|{surname}"
-            out.append((m, "PERSON", f"{article_id}|{key}", "exact", 1.0, None, kind))
+            out.append((m, "PERSON", key, "exact", 1.0, None, kind))
             continue
         by_surname = {
             name_parts(f.text) for f in full if skeleton(name_parts(f.text)[1]) == skeleton(surname)
@@ -305,9 +306,9 @@ def article_nodes(mentions: list[MentionRef]) -> list[Contribution]:
         if target:
             g, s = next(iter(target))
             key = f"{translit(g.split()[0])}|{s}"
-            out.append((m, "PERSON", f"{article_id}|{key}", "same-article", 0.95, None, kind))
+            out.append((m, "PERSON", key, "same-article", 0.95, None, kind))
         else:
-            out.append((m, "PERSON", f"{article_id}|?|{surname}", "exact", 1.0, None, kind))
+            out.append((m, "PERSON", f"?|{surname}", "exact", 1.0, None, kind))
 
     # An acronym the article spells out ("the United Nations (UN)") is that organisation
     # here, whatever other organisations share its initials elsewhere.
@@ -323,8 +324,7 @@ def article_nodes(mentions: list[MentionRef]) -> list[Contribution]:
                 if len(spelled) == 1:
                     # Its own node, joined to the name in group(): the mention keeps its
                     # reason, and the name's node does not take the acronym as a spelling.
-                    key = f"{article_id}|{next(iter(spelled))}"
-                    out[i] = (m, "ACRONYM", key, "acronym", 0.9, None, label)
+                    out[i] = (m, "ACRONYM", next(iter(spelled)), "acronym", 0.9, None, label)
     return out
 
 
@@ -394,7 +394,7 @@ def group(nodes: list[Node], rules: Rules) -> tuple[list[int], list[tuple[str, f
     for n, node in enumerate(nodes):
         if node.kind != "PERSON":
             continue
-        _, given_key, surname = node.key.split("|", 2)
+        given_key, surname = node.key.split("|", 1)
         blocks[skeleton(surname.split()[-1])].append((n, given_key, surname))
 
     def similar_surnames(a: str, b: str) -> bool:
@@ -460,7 +460,7 @@ def group(nodes: list[Node], rules: Rules) -> tuple[list[int], list[tuple[str, f
         word = key.rsplit("|", 1)[-1] if kind == "PERSON" else key
         if " " in word or ":" in key or kind not in ("PERSON", "NAME"):
             continue
-        if kind == "PERSON" and ("|?|" not in key or uf.find(n) != n):
+        if kind == "PERSON" and (not key.startswith("?|") or uf.find(n) != n):
             continue
         if kind == "NAME" and word.upper() == word:
             continue
@@ -480,7 +480,7 @@ def group(nodes: list[Node], rules: Rules) -> tuple[list[int], list[tuple[str, f
     names = {node.key: n for n, node in enumerate(nodes) if node.kind == "NAME"}
     for n, node in enumerate(nodes):
         if node.kind == "ACRONYM":
-            target = names[node.key.split("|", 1)[1]]
+            target = names[node.key]
             if allowed(n, target):
                 uf.union(n, target)
 
