@@ -279,7 +279,10 @@ def article_nodes(mentions: list[MentionRef]) -> list[Contribution]:
     # node is their name ("given|surname", "?|surname" for a surname alone), the same in
     # every article: the article only decides which name a short form stands for.
     full = [m for m in people if len(name_parts(m.text)[0]) > 0]
-    surnames = {skeleton(name_parts(f.text)[1]) for f in full}
+    # (given, surname) of each distinct full name, with the skeletons short forms match.
+    full_names = {name_parts(f.text) for f in full}
+    by_skeleton = [(g, s, skeleton(s), skeleton(g.split()[0])) for g, s in sorted(full_names)]
+    surnames = {sk for _, _, sk, _ in by_skeleton}
     for m in people:
         kind = _type_of(m.label)
         if m.label != "PERSON" and skeleton(m.text) not in surnames:
@@ -290,14 +293,9 @@ def article_nodes(mentions: list[MentionRef]) -> list[Contribution]:
             key = f"{translit(given.split()[0])}|{surname}"
             out.append((m, "PERSON", key, "exact", 1.0, None, kind))
             continue
-        by_surname = {
-            name_parts(f.text) for f in full if skeleton(name_parts(f.text)[1]) == skeleton(surname)
-        }
-        by_given = {
-            name_parts(f.text)
-            for f in full
-            if skeleton(name_parts(f.text)[0].split()[0]) == skeleton(surname)
-        }
+        short = skeleton(surname)
+        by_surname = {(g, s) for g, s, sk, _ in by_skeleton if sk == short}
+        by_given = {(g, s) for g, s, _, gk in by_skeleton if gk == short}
         target = (
             by_surname
             if len(by_surname) == 1
