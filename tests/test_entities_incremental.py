@@ -201,3 +201,28 @@ def test_entities_incremental_reannotated_article_rebuilds(tmp_path) -> None:
     assert [e["name"] for e in store.entities()] == ["Petr Novak"]
 
 
+
+
+def test_entities_incremental_cli_resolve_and_rebuild(tmp_path, capsys) -> None:
+    import json
+
+    from rashomon.cli import main
+
+    db = str(tmp_path / "cli.db")
+    store = SQLiteStore(db)
+    store_mentions(store, [MentionRef("a", 0, "Anna Novak", "PERSON"),
+                           MentionRef("b", 0, "Kiev", "GPE")])
+    store.close()
+    assert main(["resolve", "--db", db, "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert (first["mode"], first["mentions"], first["entities"]) == ("rebuild", 2, 2)
+    store = SQLiteStore(db)
+    store_mentions(store, [MentionRef("c", 0, "Kyiv", "GPE")])
+    store.close()
+    assert main(["resolve", "--db", db]) == 0
+    assert "1 mention(s) in 1 article(s) resolved (incremental); 2 entit(ies)" in (
+        capsys.readouterr().out
+    )
+    assert main(["resolve", "--db", db, "--rebuild", "--json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert (again["mode"], again["why"], again["mentions"]) == ("rebuild", "asked", 3)
