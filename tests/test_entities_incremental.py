@@ -226,3 +226,27 @@ def test_entities_incremental_cli_resolve_and_rebuild(tmp_path, capsys) -> None:
     assert main(["resolve", "--db", db, "--rebuild", "--json"]) == 0
     again = json.loads(capsys.readouterr().out)
     assert (again["mode"], again["why"], again["mentions"]) == ("rebuild", "asked", 3)
+
+
+def test_entities_incremental_numbering_and_renames_swap(tmp_path) -> None:
+    from rashomon.entities.resolve import number_entities
+
+    # Two entities share a base: the one with the earlier first mention keeps the plain id.
+    pairs = number_entities([(("b", 0), "e1", "later"), (("a", 3), "e1", "earlier"),
+                             (("a", 0), "e2", "other")])
+    assert dict(pairs) == {"earlier": "e1", "later": "e1-2", "other": "e2"}
+    store = SQLiteStore(str(tmp_path / "n.db"))
+    with store.transaction():
+        store.insert_entities(
+            [{"id": i, "name": n, "type": "PERSON", "mentions": 1} for i, n in
+             (("e1", "Novak"), ("e1-2", "Novak"))],
+            [("e1", "e1", "b", 0), ("e1-2", "e1", "c", 0)],
+        )
+        store.add_entity_mentions(
+            [("b", 0, "e1", "exact", 1.0, 1), ("c", 0, "e1-2", "exact", 1.0, 2)]
+        )
+        store.rename_entities([("e1", "e1-2"), ("e1-2", "e1")])
+    assert {e["id"]: e["id"] for e in store.entities()} == {"e1": "e1", "e1-2": "e1-2"}
+    assert store.entity_mentions("e1") == [("c", 0, "exact", 1.0)]
+    assert store.entity_mentions("e1-2") == [("b", 0, "exact", 1.0)]
+    assert sorted(store.entity_clusters(["e1"])) == [("e1", "e1", "c", 0), ("e1-2", "e1", "b", 0)]
