@@ -158,7 +158,8 @@ def test_entities_incremental_ids_stable_when_unrelated_articles_arrive(tmp_path
 
 def test_entities_incremental_rules_win_and_rule_changes_regroup(tmp_path) -> None:
     refs = [MentionRef("a", 0, "Anna Novak", "PERSON"),
-            MentionRef("b", 0, "Anna Novakova", "PERSON"), MentionRef("c", 0, "Vladimir Putin", "PERSON"), MentionRef("d", 0, "Vova", "PERSON"),
+            MentionRef("b", 0, "Anna Novakova", "PERSON"),
+            MentionRef("c", 0, "Vladimir Putin", "PERSON"), MentionRef("d", 0, "Vova", "PERSON"),
             MentionRef("e", 0, "Paris", "GPE")]
     store = SQLiteStore(str(tmp_path / "r.db"))
     store_mentions(store, refs[:3])
