@@ -251,3 +251,18 @@ def test_entities_incremental_numbering_and_renames_swap(tmp_path) -> None:
     assert store.entity_mentions("e1") == [("c", 0, "exact", 1.0)]
     assert store.entity_mentions("e1-2") == [("b", 0, "exact", 1.0)]
     assert sorted(store.entity_clusters(["e1"])) == [("e1", "e1", "c", 0), ("e1-2", "e1", "b", 0)]
+
+
+def test_entities_incremental_rules_file_changes_between_runs(tmp_path) -> None:
+    refs = [MentionRef("a", 0, "Vladimir Putin", "PERSON"), MentionRef("b", 0, "Vova", "PERSON"),
+            MentionRef("c", 0, "Putin", "PERSON"), MentionRef("d", 0, "V. V. Putin", "PERSON")]
+    store = SQLiteStore(str(tmp_path / "f.db"))
+    store_mentions(store, refs)
+    one = Rules(merge=[["Vova", "Vladimir Putin"], ["Putin", "Vova"]])
+    other = Rules(merge=[["Putin", "Vova"], ["Vova", "Vladimir Putin"]])
+    for rules in (one, other, Rules(), one):
+        report = resolve_store(store, rules)
+        incremental = _snapshot(store)
+        resolve_store(store, rules, rebuild=True)
+        assert _snapshot(store) == incremental, rules
+        assert report.mode == "incremental" or rules is one

@@ -145,6 +145,8 @@ def resolve_store(store: Store, rules: Rules | None = None, *,
         old_rules = rules
         state = {}
     changed_names = _changed_names(old_rules, rules)
+    if not changed_names and state and state.get("rules") != _rules_json(rules):
+        changed_names = rules.names()  # the same rules in another order: who goes first
     if not new_ids and not changed_names and not why:
         report.entities = store.count_entities()
         report.seconds = time.perf_counter() - started
