@@ -664,9 +664,8 @@ def store_mentions(store: Any, refs: list[Any], signature: str = "synthetic") ->
     a placeholder: resolution reads only the mentions). Returns the article ids in order."""
     import numpy as np
 
-    from rashomon.model import Annotations, Article, Mention
-
     from rashomon.annotate.serialize import dumps
+    from rashomon.model import Annotations, Article, Mention
 
     by_article: dict[str, list[Any]] = defaultdict(list)
     for r in refs:
