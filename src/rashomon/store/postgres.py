@@ -26,7 +26,7 @@ import numpy as np
 
 from ..errors import MissingDependency, NotFoundError, StoreError
 from ..model import Article, Outlet, Skip
-from .base import ArticleQuery
+from .base import ArticleQuery, NodeRecord
 from .sqlite import SQLiteStore, _article, _blocks_json, _chunks, _now
 
 #: Held by every write transaction (pg_advisory_xact_lock): "RASO", as SQLite's application_id.
@@ -482,9 +482,9 @@ class PostgresStore:
     def replace_entities(
         self, entities: list[dict[str, Any]], assignment: list[tuple[str, int, str, str, float]]
     ) -> None:
-        """Store a resolution, replacing the previous one (call inside a transaction)."""
-        self.conn.execute("DELETE FROM entities")
-        self.conn.execute("DELETE FROM entity_mentions")
+        """Store a resolution, replacing the previous one and forgetting the state of
+        incremental resolution, so the next one rebuilds (call inside a transaction)."""
+        self.clear_entity_resolution()
         with self.conn.cursor() as cur:
             with cur.copy(
                 "COPY entities (id, name, type, country, mentions, data) FROM STDIN"
@@ -576,6 +576,195 @@ class PostgresStore:
         """(kind, names) of every stored merge and split, oldest first."""
         rows = self._rows("SELECT kind, names FROM entity_rules ORDER BY id")
         return [(k, json.loads(n)) for k, n in rows]
+
+    # -- entity resolution state (incremental resolution, migration 0007) --------------
+
+    def entity_state(self) -> dict[str, str]:
+        return dict(self._rows("SELECT name, value FROM entity_state"))
+
+    def set_entity_state(self, values: dict[str, str]) -> None:
+        self.conn.cursor().executemany(
+            "INSERT INTO entity_state (name, value) VALUES (%s, %s) "
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            list(values.items()),
+        )
+
+    def clear_entity_resolution(self) -> None:
+        """Forget every entity and the state that produced them (call inside a transaction)."""
+        for table in ("entities", "entity_mentions", "entity_nodes", "entity_node_keys",
+                      "entity_clusters", "entity_articles", "entity_state"):
+            self.conn.execute(f"DELETE FROM {table}")
+
+    def entity_pending(self) -> tuple[list[str], list[str]]:
+        """(annotated articles not yet resolved, resolved articles whose annotations changed
+        or went)."""
+        new = self._rows(
+            "SELECT a.article_id FROM annotations a LEFT JOIN entity_articles e "
+            "ON e.article_id = a.article_id WHERE e.article_id IS NULL ORDER BY a.article_id"
+        )
+        stale = self._rows(
+            "SELECT e.article_id FROM entity_articles e LEFT JOIN annotations a "
+            "ON a.article_id = e.article_id WHERE a.article_id IS NULL "
+            "OR e.version != a.signature || ' ' || a.annotated_at ORDER BY e.article_id"
+        )
+        return [r[0] for r in new], [r[0] for r in stale]
+
+    def mark_entity_articles(self, ids: list[str]) -> None:
+        """Record that the state includes these articles' current annotations."""
+        self.conn.execute(
+            "INSERT INTO entity_articles (article_id, version) "
+            "SELECT article_id, signature || ' ' || annotated_at FROM annotations "
+            "WHERE article_id = ANY(%s) "
+            "ON CONFLICT (article_id) DO UPDATE SET version = excluded.version",
+            (ids,),
+        )
+
+    _NODE = (
+        "n.id, n.kind, n.key, n.first_article, n.first_mention, n.component, n.entity_id, "
+        "n.why, n.confidence, n.data"
+    )
+
+    def _node_records(self, sql: str, params: Any) -> list[NodeRecord]:
+        rows = self._rows(sql, params)
+        keys: dict[int, list[str]] = {}
+        for node, key in self._rows(
+            "SELECT node, key FROM entity_node_keys WHERE node = ANY(%s) ORDER BY node, key",
+            ([r[0] for r in rows],),
+        ):
+            keys.setdefault(node, []).append(key)
+        return [NodeRecord(*r[:9], json.loads(r[9]), keys.get(r[0], [])) for r in rows]
+
+    def entity_nodes(
+        self,
+        idents: list[tuple[str, str]] | None = None,
+        keys: list[str] | None = None,
+        components: list[int] | None = None,
+    ) -> list[NodeRecord]:
+        """Stored nodes by (kind, key), by blocking key, or by group (component)."""
+        out: dict[int, NodeRecord] = {}
+        if idents:
+            pairs = sorted(idents)
+            sql = (
+                f"SELECT {self._NODE} FROM entity_nodes n JOIN unnest(%s::text[], %s::text[]) "
+                "AS u(kind, key) ON n.kind = u.kind AND n.key = u.key ORDER BY n.id"
+            )
+            for r in self._node_records(sql, ([k for k, _ in pairs], [k for _, k in pairs])):
+                out[r.id] = r
+        if keys:
+            sql = (
+                f"SELECT {self._NODE} FROM entity_nodes n WHERE n.id IN "
+                "(SELECT node FROM entity_node_keys WHERE key = ANY(%s)) ORDER BY n.id"
+            )
+            for r in self._node_records(sql, (sorted(set(keys)),)):
+                out[r.id] = r
+        if components:
+            sql = (
+                f"SELECT {self._NODE} FROM entity_nodes n WHERE n.component = ANY(%s) "
+                "ORDER BY n.id"
+            )
+            for r in self._node_records(sql, (sorted(set(components)),)):
+                out[r.id] = r
+        return list(out.values())
+
+    def save_entity_nodes(self, nodes: list[NodeRecord]) -> None:
+        """Insert or replace nodes, with their blocking keys. A node replaces any stored
+        node with its id or its (kind, key), as SQLite's INSERT OR REPLACE does."""
+        if not nodes:
+            return
+        self.conn.execute(
+            "DELETE FROM entity_nodes n USING unnest(%s::bigint[], %s::text[], %s::text[]) "
+            "AS u(id, kind, key) WHERE n.id = u.id OR (n.kind = u.kind AND n.key = u.key)",
+            ([n.id for n in nodes], [n.kind for n in nodes], [n.key for n in nodes]),
+        )
+        self.conn.cursor().executemany(
+            "INSERT INTO entity_nodes (id, kind, key, first_article, first_mention, component, "
+            "entity_id, why, confidence, data) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                (n.id, n.kind, n.key, n.first_article, n.first_mention, n.component,
+                 n.entity_id, n.why, n.confidence,
+                 json.dumps(n.data, ensure_ascii=False, sort_keys=True))
+                for n in nodes
+            ],
+        )
+        self.conn.execute(
+            "DELETE FROM entity_node_keys WHERE node = ANY(%s)", ([n.id for n in nodes],)
+        )
+        self.conn.cursor().executemany(
+            "INSERT INTO entity_node_keys (key, node) VALUES (%s, %s)",
+            [(k, n.id) for n in nodes for k in n.keys],
+        )
+
+    def entity_clusters(self, bases: list[str]) -> list[tuple[str, str, str, int]]:
+        """(entity id, base id, first article, first mention) of entities with these bases."""
+        rows = self._rows(
+            "SELECT entity_id, base, first_article, first_mention FROM entity_clusters "
+            "WHERE base = ANY(%s) ORDER BY base, entity_id",
+            (sorted(set(bases)),),
+        )
+        return [tuple(r) for r in rows]  # type: ignore[misc]
+
+    def delete_entities(self, ids: list[str]) -> None:
+        """Remove entities (not their mentions' rows, which are reassigned)."""
+        ids = sorted(set(ids))
+        self.conn.execute("DELETE FROM entities WHERE id = ANY(%s)", (ids,))
+        self.conn.execute("DELETE FROM entity_clusters WHERE entity_id = ANY(%s)", (ids,))
+
+    def insert_entities(
+        self, entities: list[dict[str, Any]], clusters: list[tuple[str, str, str, int]]
+    ) -> None:
+        """Add entities and their (entity id, base id, first article, first mention)."""
+        self.conn.cursor().executemany(
+            "INSERT INTO entities (id, name, type, country, mentions, data) "
+            "VALUES (%s, %s, %s, %s, %s, %s)",
+            [
+                (e["id"], _t(e["name"]), e["type"], _t(e.get("country")), e["mentions"],
+                 json.dumps(e, ensure_ascii=False, sort_keys=True))
+                for e in entities
+            ],
+        )
+        self.conn.cursor().executemany(
+            "INSERT INTO entity_clusters (entity_id, base, first_article, first_mention) "
+            "VALUES (%s, %s, %s, %s)",
+            clusters,
+        )
+
+    def rename_entities(self, renames: list[tuple[str, str]]) -> None:
+        """Give entities new ids (old, new), everywhere the id is stored; the new ids may
+        be among the old ones (a swap)."""
+        steps = [(old, "~" + old) for old, _ in renames]
+        steps += [("~" + old, new) for old, new in renames]
+        for old, new in steps:
+            # The JSON document is rewritten here, not with jsonb_set: jsonb would reorder
+            # its keys, and the text must stay what SQLite stores (sorted keys).
+            for (data,) in self._rows("SELECT data FROM entities WHERE id = %s", (old,)):
+                doc = json.loads(data)
+                doc["id"] = new
+                self.conn.execute(
+                    "UPDATE entities SET id = %s, data = %s WHERE id = %s",
+                    (new, json.dumps(doc, ensure_ascii=False, sort_keys=True), old),
+                )
+            for table in ("entity_clusters", "entity_nodes", "entity_mentions"):
+                self.conn.execute(
+                    f"UPDATE {table} SET entity_id = %s WHERE entity_id = %s", (new, old)
+                )
+
+    def add_entity_mentions(self, rows: list[tuple[str, int, str, str, float, int]]) -> None:
+        """(article id, mention, entity id, why, confidence, node) of newly resolved mentions."""
+        self.conn.cursor().executemany(
+            "INSERT INTO entity_mentions (article_id, mention, entity_id, why, confidence, node) "
+            "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (article_id, mention) DO UPDATE SET "
+            "entity_id = excluded.entity_id, why = excluded.why, "
+            "confidence = excluded.confidence, node = excluded.node",
+            rows,
+        )
+
+    def reassign_entity_mentions(self, rows: list[tuple[int, str, str, float]]) -> None:
+        """(node, entity id, why, confidence): every mention of the node gets them."""
+        self.conn.cursor().executemany(
+            "UPDATE entity_mentions SET entity_id = %s, why = %s, confidence = %s "
+            "WHERE node = %s",
+            [(e, w, c, n) for n, e, w, c in rows],
+        )
 
     def entities_by_ids(self, ids: list[str]) -> list[dict[str, Any]]:
         rows = self._rows("SELECT data FROM entities WHERE id = ANY(%s)", (ids,))
