@@ -2,7 +2,7 @@
 
 Benchmarks: every ``bench/<name>_bench.py`` with a ``main(argv)`` runs as
 ``python -m bench <name>`` (``ingest``: throughput, memory, idempotency and duplicate
-quality of ingestion; see BENCHMARKS.md). Tools:
+quality of ingestion; ``store``: SQLite against PostgreSQL; see BENCHMARKS.md). Tools:
 
   all        every benchmark of BENCHMARKS.md, one after another (under 30 minutes;
              "stories" without its train-topic grid: --grid none)
@@ -72,6 +72,7 @@ ALL = (
     ("compare", ["--copies", "1,2,4,10"]),
     ("pipeline", ["--n", "1000"]),
     ("web", ["--requests", "1000"]),
+    ("store", ["--n", "10000"]),
 )
 
 

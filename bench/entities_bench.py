@@ -1,6 +1,7 @@
 """Cross-document entity resolution: ECB+ and MEANTIME coreference, and scaling.
 
-``python -m bench entities [--parts ecb,meantime,scale] [--sizes 10000,30000,100000]``
+``python -m bench entities [--parts ecb,meantime,scale,incremental] [--sizes 10000,30000,100000]
+[--incremental 100000:1000]``
 
 1. **ECB+** (Cybulska & Vossen 2014; ``../shared/bench-data/ecbplus``), gold entity mentions,
    train topics (1-35 less dev, for development) and dev topics (2 5 12 18 21 23 34 35).
@@ -8,6 +9,9 @@
    Italian and Dutch separately, and English paired with each translation.
 3. **Scaling**: named mentions synthesised from the benchmark generator's world
    (:class:`bench.generate.World`), resolved in a child process per size.
+4. **Incremental** (only when asked): the same synthetic mentions in a store; a random
+   sample of articles arrives after the rest is resolved, and incremental resolution of
+   them is timed against a full rebuild of the whole store, checking the two agree.
 
 Scoring (:mod:`bench.coref_metrics`): MUC, B-cubed, CEAF-e and CoNLL F1 as in the reference
 scorer, singletons included (Barhom et al. 2019's convention; the figures without
@@ -655,6 +659,33 @@ def synth_mentions(
     return refs, truth
 
 
+def store_mentions(store: Any, refs: list[Any], signature: str = "synthetic") -> list[str]:
+    """Put generated mentions in a store as articles with an annotations layer (the text is
+    a placeholder: resolution reads only the mentions). Returns the article ids in order."""
+    import numpy as np
+
+    from rashomon.annotate.serialize import dumps
+    from rashomon.model import Annotations, Article, Mention
+
+    by_article: dict[str, list[Any]] = defaultdict(list)
+    for r in refs:
+        by_article[r.article_id].append(r)
+    empty = np.zeros(1, dtype=np.uint32)
+    with store.transaction():
+        for article_id, mentions in by_article.items():
+            mentions.sort(key=lambda r: r.index)
+            text = " ".join(r.text for r in mentions)
+            store.insert_article(
+                Article(article_id, text, [], article_id, outlet=mentions[0].outlet), empty, []
+            )
+            ann = Annotations(
+                article_id,
+                mentions=[Mention(0, len(r.text), r.text, r.label, r.role) for r in mentions],
+            )
+            store.save_annotations(article_id, signature, dumps(ann))
+    return list(by_article)
+
+
 def _memory_mb(field: str) -> float | None:
     try:
         with open("/proc/self/status", encoding="ascii") as f:
@@ -799,6 +830,65 @@ def run_scale(sizes: Iterable[int], seed: int = 0, budget: float = 360) -> dict[
 # --- the benchmark ----------------------------------------------------------------------
 
 
+def _snapshot(store: Any) -> tuple[Any, Any]:
+    entities = sorted(store.entities(), key=lambda e: e["id"])
+    rows = store.conn.execute(
+        "SELECT article_id, mention, entity_id, why, confidence FROM entity_mentions "
+        "ORDER BY article_id, mention"
+    ).fetchall()
+    return entities, rows
+
+
+def run_incremental(base: int, added: int, seed: int = 0) -> dict[str, Any]:
+    """``added`` articles joining a store of ``base`` resolved ones: incremental resolution
+    against a full rebuild of the same store, side by side, and whether the two stored
+    results are identical. The new articles are a random sample of the generated ones, so
+    their ids (and first mentions) fall anywhere among the old ones', as content hashes do."""
+    import tempfile
+
+    from rashomon.entities import gazetteer, resolve_store
+    from rashomon.store import SQLiteStore
+
+    gazetteer.lookup("Kyiv")  # the gazetteer index is built once per process: not timed
+    refs, _ = synth_mentions(base + added, seed)
+    ids = sorted({r.article_id for r in refs})
+    new = set(random.Random(seed).sample(ids, added))
+    old_refs = [r for r in refs if r.article_id not in new]
+    new_refs = [r for r in refs if r.article_id in new]
+    with tempfile.TemporaryDirectory(prefix="rashomon-inc-") as tmp:
+        store = SQLiteStore(str(Path(tmp) / "inc.db"))
+        started = time.perf_counter()
+        store_mentions(store, old_refs)
+        load_seconds = time.perf_counter() - started
+        first = resolve_store(store, rebuild=True)
+        store_mentions(store, new_refs)
+        incremental = resolve_store(store)
+        after_incremental = _snapshot(store)
+        full = resolve_store(store, rebuild=True)
+        identical = _snapshot(store) == after_incremental
+        size_mb = round(Path(store.path).stat().st_size / 2**20, 1)
+        store.close()
+    return {
+        "base_articles": base,
+        "added_articles": added,
+        "base_mentions": len(old_refs),
+        "added_mentions": len(new_refs),
+        "store_load_seconds": round(load_seconds, 1),
+        "base_rebuild_seconds": round(first.seconds, 1),
+        "incremental_seconds": round(incremental.seconds, 1),
+        "incremental_timings": incremental.timings,
+        "incremental_region_nodes": incremental.region_nodes,
+        "incremental_renamed": incremental.renamed,
+        "full_rebuild_seconds": round(full.seconds, 1),
+        "full_rebuild_timings": full.timings,
+        "full_nodes": full.region_nodes,
+        "identical": identical,
+        "entities": full.entities,
+        "store_mb": size_mb,
+        "seed": seed,
+    }
+
+
 def paired(en: list[Mention], other: list[Mention], lang: str) -> list[Mention]:
     """English and one translation as one corpus: each article twice, once per language."""
     from dataclasses import replace
@@ -852,6 +942,7 @@ def run(
     seed: int = 0,
     budget: float = 360,
     out: str | None = "bench/results",
+    incremental: tuple[int, int] = (100_000, 1_000),
 ) -> dict[str, Any]:
     """The whole benchmark; returns (and writes, unless ``out`` is None) the figures."""
     from .ingest_bench import git_info, machine
@@ -917,8 +1008,14 @@ def run(
         started = time.perf_counter()
         result["scale"] = run_scale(sizes, seed, budget)
         result["seconds"]["scale"] = round(time.perf_counter() - started, 1)
+    if "incremental" in parts:
+        started = time.perf_counter()
+        result["incremental"] = run_incremental(*incremental, seed)
+        result["seconds"]["incremental"] = round(time.perf_counter() - started, 1)
     if out:
-        path = REPO / out / f"entities-{result['date']}.json"
+        # A run of some parts only does not overwrite the day's full run.
+        tag = "" if parts == {"ecb", "meantime", "scale"} else "-" + "+".join(sorted(parts))
+        path = REPO / out / f"entities{tag}-{result['date']}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str), "utf-8")
         result["written"] = str(path.relative_to(REPO))
@@ -1046,6 +1143,31 @@ def markdown(result: dict[str, Any]) -> str:
         ]
         lines += ["### Scaling: resolve() on synthetic named mentions, one process per size", ""]
         lines += _table(header, rows, "|---:" * 6 + "|---" * 4 + "|") + [""]
+    if "incremental" in result:
+        r = result["incremental"]
+        lines += [
+            f"### Incremental: +{r['added_articles']:,} articles on a store of "
+            f"{r['base_articles']:,} (synthetic named mentions)",
+            "",
+        ]
+        lines += _table(
+            ["", "articles resolved", "nodes regrouped", "seconds"],
+            [
+                ["incremental", f"{r['added_articles']:,}", f"{r['incremental_region_nodes']:,}",
+                 r["incremental_seconds"]],
+                ["full rebuild", f"{r['base_articles'] + r['added_articles']:,}",
+                 f"{r['full_nodes']:,}", r["full_rebuild_seconds"]],
+            ],
+            "|---|---:|---:|---:|",
+        )
+        lines += [
+            "",
+            f"Identical stored result: {r['identical']}. Incremental stages (s): "
+            + ", ".join(f"{k} {v}" for k, v in r["incremental_timings"].items())
+            + "; rebuild stages (s): "
+            + ", ".join(f"{k} {v}" for k, v in r["full_rebuild_timings"].items()),
+            "",
+        ]
     lines.append("Seconds per part: " + ", ".join(f"{k} {v}" for k, v in result["seconds"].items()))
     if "written" in result:
         lines.append(f"Written to {result['written']}")
@@ -1059,7 +1181,14 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     ap.add_argument(
-        "--parts", default="ecb,meantime,scale", help="comma-separated: ecb, meantime, scale"
+        "--parts",
+        default="ecb,meantime,scale",
+        help="comma-separated: ecb, meantime, scale, incremental",
+    )
+    ap.add_argument(
+        "--incremental",
+        default="100000:1000",
+        help="BASE:ADDED articles for the incremental part",
     )
     ap.add_argument(
         "--sizes", default="10000,30000,100000", help="article counts for the scaling part"
@@ -1078,10 +1207,19 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(_scale_child(a.scale_child, a.seed)))
         return 0
     parts = [p.strip() for p in a.parts.split(",") if p.strip()]
-    unknown = set(parts) - {"ecb", "meantime", "scale"}
+    unknown = set(parts) - {"ecb", "meantime", "scale", "incremental"}
     if unknown:
-        ap.error(f"unknown part(s) {sorted(unknown)}; choose from ecb, meantime, scale")
-    result = run(parts, [int(x) for x in a.sizes.split(",")], a.seed, a.budget, a.out or None)
+        ap.error(
+            f"unknown part(s) {sorted(unknown)}; choose from ecb, meantime, scale, incremental"
+        )
+    try:
+        base, added = (int(x) for x in a.incremental.split(":"))
+    except ValueError:
+        ap.error(f"--incremental wants BASE:ADDED (two numbers), got {a.incremental!r}")
+    result = run(
+        parts, [int(x) for x in a.sizes.split(",")], a.seed, a.budget, a.out or None,
+        (base, added),
+    )
     print(markdown(result))
     return 0
 

@@ -5,11 +5,20 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+import pytest
+
 from conftest import write
 
 from rashomon.ingest import ingest
 from rashomon.ingest.dedupe import minhash, similarity
 from rashomon.store import open_store
+
+
+@pytest.fixture
+def store(any_store):
+    """These tests run on every store backend (conftest's ``any_store``)."""
+    return any_store
+
 
 WIRE = (
     "Floodwater swept through the river town of Kessel overnight, forcing about 3,000 people "

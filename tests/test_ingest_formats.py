@@ -7,11 +7,20 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import write
 
 from rashomon.ingest import ingest
 from rashomon.ingest.extract import normalise_date
 from rashomon.ingest.outlets import OutletRegistry, directory_outlet, domain_of, load_sources
+
+
+@pytest.fixture
+def store(any_store):
+    """These tests run on every store backend (conftest's ``any_store``)."""
+    return any_store
+
 
 BODY = ("The harbour authority said on Tuesday that the new quay would open in May, two years "
         "later than planned, after engineers found cracks in the foundations.")

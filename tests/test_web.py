@@ -383,6 +383,55 @@ def test_entity_merge_and_split_as_token_holder(client, tmp_path) -> None:
     assert not one_entity()  # and apart again: the later rule wins
 
 
+@pytest.fixture(scope="module")
+def pg_example(pg_server):
+    """The example corpus analysed into a PostgreSQL store: (URL, output folder)."""
+    import contextlib
+    import io
+    import tempfile
+    from pathlib import Path
+
+    from conftest import EXAMPLE, drop_database, new_database
+
+    from rashomon.cli import main
+
+    url = new_database(pg_server)
+    with tempfile.TemporaryDirectory(prefix="rashomon-pg-example-") as out:
+        with contextlib.redirect_stdout(io.StringIO()) as printed:
+            code = main(["analyze", str(EXAMPLE), "--out", out, "--db", url, "--json"])
+        assert code == 0, printed.getvalue()
+        yield url, Path(out)
+    drop_database(pg_server, url)
+
+
+def test_postgresql_store_analyses_and_serves_what_sqlite_does(client, ids, pg_example) -> None:
+    import json
+
+    url, out = pg_example
+    mine = json.loads((out / "analysis.json").read_text("utf-8"))
+    theirs = example_data()
+    for key in theirs.keys() - {"seconds"}:
+        assert mine[key] == theirs[key], key  # stories, entities, comparisons, texts...
+    pg = TestClient(create_app(url, analysis=mine))
+    paths = [
+        "/api/stories", f"/api/stories/{ids['story']}", "/api/storylines",
+        f"/api/storylines/{ids['line']}", "/api/articles?limit=7&offset=3",
+        "/api/articles?outlet=the%20northwind%20post", f"/api/articles/{ids['article']}",
+        "/api/entities", f"/api/entities/{ids['entity']}", "/api/entities?name=zelezov",
+        "/api/outlets", "/api/stories?entity=Zhelezov",
+    ]
+    for path in paths:
+        got, want = pg.get(path), client.get(path)
+        assert (got.status_code, got.json()) == (want.status_code, want.json()), path
+    # Search ranks by another formula (ts_rank, not bm25): the same hits, maybe reordered.
+    for words in ("Zhelezov", '"prime minister"', "minist*", "Dolvica"):
+        got = pg.get("/api/search", params={"q": words, "limit": 200}).json()
+        want = client.get("/api/search", params={"q": words, "limit": 200}).json()
+        assert got["total"] == want["total"] > 0, words
+        assert {r["id"] for r in got["items"]} == {r["id"] for r in want["items"]}, words
+    assert pg.get(f"/stories/{ids['story']}").status_code == 200
+
+
 def test_every_api_endpoint_was_exercised(client) -> None:
     """Runs last in this module: every path of the OpenAPI description was called above."""
     spec = client.get("/api/openapi.json").json()

@@ -26,7 +26,7 @@ def _db_option(f: Any) -> Any:
         "--db",
         default=lambda: os.environ.get("RASHOMON_DB", DEFAULT_DB),
         show_default="rashomon.db, or $RASHOMON_DB",
-        help="Store file (SQLite).",
+        help="Store: an SQLite file, or a postgresql:// URL (a shared PostgreSQL database).",
     )(f)
 
 
@@ -405,14 +405,20 @@ def annotate(
     type=click.Path(dir_okay=False),
     help="Entity rules (TOML): [[merge]] and [[split]] tables of names.",
 )
+@click.option(
+    "--rebuild", is_flag=True, help="Recompute every entity instead of adding new articles."
+)
 @_json_option
 @click.pass_obj
-def resolve_cmd(state: _State, db: str, rules: str | None, as_json: bool) -> None:
+def resolve_cmd(state: _State, db: str, rules: str | None, rebuild: bool, as_json: bool) -> None:
     """Resolve annotated mentions into entities across articles and spellings.
 
     Zelensky, Zelenskyy and Zelenskiy become one person, Kiev and Kyiv one city; people
     who only share a first name stay apart. A rules file overrides the automatic
     decisions: [[merge]] names = ["A", "B"] joins, [[split]] names = ["A", "B"] separates.
+
+    Incremental: articles annotated since the last run join the existing entities and
+    only the entities they touch are regrouped (the result is the same as --rebuild's).
 
     \b
     Example:
@@ -422,7 +428,7 @@ def resolve_cmd(state: _State, db: str, rules: str | None, as_json: bool) -> Non
     from .entities import load_rules, resolve_store
 
     with _open(db) as store:  # type: ignore[attr-defined]
-        report = resolve_store(store, load_rules(rules))
+        report = resolve_store(store, load_rules(rules), rebuild=rebuild)
     if as_json:
         _echo_json(vars(report))
     elif not state.quiet:
@@ -645,10 +651,17 @@ def story(story_id: str, db: str, as_json: bool) -> None:
     type=click.Path(file_okay=False),
     help="Directory for analysis.json (and the store, unless --db is given).",
 )
-@click.option("--db", default=None, help="Store to use [default: OUT/rashomon.db].")
+@click.option(
+    "--db",
+    default=None,
+    help="Store to use, a file or a postgresql:// URL [default: OUT/rashomon.db].",
+)
 @click.option("--outlet", help="Every article of this run is from this outlet.")
 @click.option("--sources", type=click.Path(dir_okay=False), help="Outlet descriptions (TOML).")
 @click.option("--rules", type=click.Path(dir_okay=False), help="Entity rules (TOML).")
+@click.option(
+    "--rebuild", is_flag=True, help="Resolve every entity from scratch (default: incremental)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of text.")
 @click.pass_obj
 def analyze(
@@ -659,6 +672,7 @@ def analyze(
     outlet: str | None,
     sources: str | None,
     rules: str | None,
+    rebuild: bool,
     as_json: bool,
 ) -> None:
     """Run everything: ingest, annotate, resolve, cluster and compare; write
@@ -707,7 +721,7 @@ def analyze(
                 store, state.config, progress=lambda r: bar.update(r.annotated, note="articles")
             )
         say("annotate: " + report.summary())
-        say("resolve: " + resolve_store(store, entity_rules).summary())
+        say("resolve: " + resolve_store(store, entity_rules, rebuild=rebuild).summary())
         say("cluster: " + cluster_store(store, state.config).summary())
         with _Bar(bars, "compare") as bar:
             data = build_analysis(store, progress=lambda k, n: bar.update(k, n, "stories"))
@@ -828,7 +842,10 @@ def serve(
     _open(db, create=False).close()  # a missing or foreign file fails here, in one line
     if not state.quiet:
         mode = "uploads allowed with the token" if token else "read-only"
-        click.echo(f"Serving {db} on http://{host}:{port}/ ({mode}); Ctrl-C stops.", err=True)
+        from .store.postgres import redact
+
+        shown = redact(db)
+        click.echo(f"Serving {shown} on http://{host}:{port}/ ({mode}); Ctrl-C stops.", err=True)
     run_server(
         db,
         host=host,

@@ -86,6 +86,7 @@ def skeleton(word: str) -> str:
     return _DOUBLE.sub(r"\1", w)
 
 
+@lru_cache(maxsize=200_000)
 def name_parts(text: str) -> tuple[str, str]:
     """(given names, surname) of a person name, folded; given may be ''."""
     tokens = [t for t in fold(text).split() if t not in SUFFIXES]

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import NotFoundError, StoreError
 from ..model import Article, Block, Outlet, Skip
-from .base import ArticleQuery
+from .base import ArticleQuery, NodeRecord
 
 APPLICATION_ID = 0x5241534F  # "RASO": marks the file as a Rashomon store
 
@@ -123,6 +123,10 @@ class SQLiteStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def watch(self) -> SQLiteWatch:
+        """A counter that moves whenever another connection commits to the store."""
+        return SQLiteWatch(self.path)
 
     # -- outlets ------------------------------------------------------------------------
 
@@ -403,9 +407,9 @@ class SQLiteStore:
     def replace_entities(
         self, entities: list[dict[str, Any]], assignment: list[tuple[str, int, str, str, float]]
     ) -> None:
-        """Store a resolution, replacing the previous one (call inside a transaction)."""
-        self.conn.execute("DELETE FROM entities")
-        self.conn.execute("DELETE FROM entity_mentions")
+        """Store a resolution, replacing the previous one and forgetting the state of
+        incremental resolution, so the next one rebuilds (call inside a transaction)."""
+        self.clear_entity_resolution()
         self.conn.executemany(
             "INSERT INTO entities (id, name, type, country, mentions, data) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -435,7 +439,7 @@ class SQLiteStore:
         if type_:
             sql += " WHERE type = ?"
             params.append(type_.upper())
-        sql += " ORDER BY mentions DESC, name"
+        sql += " ORDER BY mentions DESC, name, id"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
@@ -447,7 +451,9 @@ class SQLiteStore:
 
         rows = [
             json.loads(r[0])
-            for r in self.conn.execute("SELECT data FROM entities ORDER BY mentions DESC, name")
+            for r in self.conn.execute(
+                "SELECT data FROM entities ORDER BY mentions DESC, name, id"
+            )
         ]
         want = fold(name)
         exact = [
@@ -508,6 +514,188 @@ class SQLiteStore:
             (k, json.loads(n))
             for k, n in self.conn.execute("SELECT kind, names FROM entity_rules ORDER BY id")
         ]
+
+    # -- entity resolution state (incremental resolution) --------------------------------
+
+    def entity_state(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT name, value FROM entity_state"))
+
+    def set_entity_state(self, values: dict[str, str]) -> None:
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO entity_state (name, value) VALUES (?, ?)", values.items()
+        )
+
+    def clear_entity_resolution(self) -> None:
+        """Forget every entity and the state that produced them (call inside a transaction)."""
+        for table in ("entities", "entity_mentions", "entity_nodes", "entity_node_keys",
+                      "entity_clusters", "entity_articles", "entity_state"):
+            self.conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+
+    def entity_pending(self) -> tuple[list[str], list[str]]:
+        """(annotated articles not yet resolved, resolved articles whose annotations changed
+        or went)."""
+        new = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT a.article_id FROM annotations a LEFT JOIN entity_articles e "
+                "ON e.article_id = a.article_id WHERE e.article_id IS NULL ORDER BY a.article_id"
+            )
+        ]
+        stale = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT e.article_id FROM entity_articles e LEFT JOIN annotations a "
+                "ON a.article_id = e.article_id WHERE a.article_id IS NULL "
+                "OR e.version != a.signature || ' ' || a.annotated_at ORDER BY e.article_id"
+            )
+        ]
+        return new, stale
+
+    def mark_entity_articles(self, ids: list[str]) -> None:
+        """Record that the state includes these articles' current annotations."""
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            self.conn.execute(
+                "INSERT OR REPLACE INTO entity_articles (article_id, version) "
+                "SELECT article_id, signature || ' ' || annotated_at FROM annotations "
+                f"WHERE article_id IN ({marks})",
+                chunk,
+            )
+
+    _NODE = (
+        "n.id, n.kind, n.key, n.first_article, n.first_mention, n.component, n.entity_id, "
+        "n.why, n.confidence, n.data"
+    )
+
+    def _node_records(self, sql: str, params: list[Any]) -> list[NodeRecord]:
+        rows = self.conn.execute(sql, params).fetchall()
+        keys: dict[int, list[str]] = {}
+        for chunk in _chunks([r[0] for r in rows], 500):
+            marks = ",".join("?" * len(chunk))
+            for node, key in self.conn.execute(
+                f"SELECT node, key FROM entity_node_keys WHERE node IN ({marks})", chunk
+            ):
+                keys.setdefault(node, []).append(key)
+        return [NodeRecord(*r[:9], json.loads(r[9]), keys.get(r[0], [])) for r in rows]
+
+    def entity_nodes(
+        self,
+        idents: list[tuple[str, str]] | None = None,
+        keys: list[str] | None = None,
+        components: list[int] | None = None,
+    ) -> list[NodeRecord]:
+        """Stored nodes by (kind, key), by blocking key, or by group (component)."""
+        out: dict[int, NodeRecord] = {}
+        for chunk in _chunks(sorted(idents or []), 400):
+            where = " OR ".join(["(n.kind = ? AND n.key = ?)"] * len(chunk))
+            flat = [x for ident in chunk for x in ident]
+            for r in self._node_records(f"SELECT {self._NODE} FROM entity_nodes n WHERE {where}",
+                                        flat):
+                out[r.id] = r
+        for chunk in _chunks(sorted(set(keys or [])), 500):
+            marks = ",".join("?" * len(chunk))
+            sql = (
+                f"SELECT DISTINCT {self._NODE} FROM entity_node_keys k "
+                f"JOIN entity_nodes n ON n.id = k.node WHERE k.key IN ({marks})"
+            )
+            for r in self._node_records(sql, chunk):
+                out[r.id] = r
+        for chunk in _chunks(sorted(set(components or [])), 500):
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT {self._NODE} FROM entity_nodes n WHERE n.component IN ({marks})"
+            for r in self._node_records(sql, chunk):
+                out[r.id] = r
+        return list(out.values())
+
+    def save_entity_nodes(self, nodes: list[NodeRecord]) -> None:
+        """Insert or replace nodes, with their blocking keys."""
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO entity_nodes (id, kind, key, first_article, first_mention, "
+            "component, entity_id, why, confidence, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (n.id, n.kind, n.key, n.first_article, n.first_mention, n.component,
+                 n.entity_id, n.why, n.confidence, json.dumps(n.data, ensure_ascii=False,
+                                                               sort_keys=True))
+                for n in nodes
+            ],
+        )
+        for chunk in _chunks([n.id for n in nodes], 500):
+            marks = ",".join("?" * len(chunk))
+            self.conn.execute(f"DELETE FROM entity_node_keys WHERE node IN ({marks})", chunk)
+        self.conn.executemany(
+            "INSERT INTO entity_node_keys (key, node) VALUES (?, ?)",
+            [(k, n.id) for n in nodes for k in n.keys],
+        )
+
+    def entity_clusters(self, bases: list[str]) -> list[tuple[str, str, str, int]]:
+        """(entity id, base id, first article, first mention) of entities with these bases."""
+        out: list[tuple[str, str, str, int]] = []
+        for chunk in _chunks(sorted(set(bases)), 500):
+            marks = ",".join("?" * len(chunk))
+            out += self.conn.execute(
+                "SELECT entity_id, base, first_article, first_mention FROM entity_clusters "
+                f"WHERE base IN ({marks})",
+                chunk,
+            ).fetchall()
+        return out
+
+    def delete_entities(self, ids: list[str]) -> None:
+        """Remove entities (not their mentions' rows, which are reassigned)."""
+        for chunk in _chunks(sorted(set(ids)), 500):
+            marks = ",".join("?" * len(chunk))
+            self.conn.execute(f"DELETE FROM entities WHERE id IN ({marks})", chunk)
+            self.conn.execute(f"DELETE FROM entity_clusters WHERE entity_id IN ({marks})", chunk)
+
+    def insert_entities(
+        self, entities: list[dict[str, Any]], clusters: list[tuple[str, str, str, int]]
+    ) -> None:
+        """Add entities and their (entity id, base id, first article, first mention)."""
+        self.conn.executemany(
+            "INSERT INTO entities (id, name, type, country, mentions, data) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (e["id"], e["name"], e["type"], e.get("country"), e["mentions"],
+                 json.dumps(e, ensure_ascii=False, sort_keys=True))
+                for e in entities
+            ],
+        )
+        self.conn.executemany(
+            "INSERT INTO entity_clusters (entity_id, base, first_article, first_mention) "
+            "VALUES (?, ?, ?, ?)",
+            clusters,
+        )
+
+    def rename_entities(self, renames: list[tuple[str, str]]) -> None:
+        """Give entities new ids (old, new), everywhere the id is stored; the new ids may
+        be among the old ones (a swap)."""
+        steps = [(old, "~" + old) for old, _ in renames]
+        steps += [("~" + old, new) for old, new in renames]
+        for old, new in steps:
+            self.conn.execute(
+                "UPDATE entities SET id = ?, data = json_set(data, '$.id', ?) WHERE id = ?",
+                (new, new, old),
+            )
+            self.conn.execute("UPDATE entity_clusters SET entity_id = ? WHERE entity_id = ?",
+                              (new, old))
+            self.conn.execute("UPDATE entity_nodes SET entity_id = ? WHERE entity_id = ?",
+                              (new, old))
+            self.conn.execute("UPDATE entity_mentions SET entity_id = ? WHERE entity_id = ?",
+                              (new, old))
+
+    def add_entity_mentions(self, rows: list[tuple[str, int, str, str, float, int]]) -> None:
+        """(article id, mention, entity id, why, confidence, node) of newly resolved mentions."""
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO entity_mentions "
+            "(article_id, mention, entity_id, why, confidence, node) VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+    def reassign_entity_mentions(self, rows: list[tuple[int, str, str, float]]) -> None:
+        """(node, entity id, why, confidence): every mention of the node gets them."""
+        self.conn.executemany(
+            "UPDATE entity_mentions SET entity_id = ?, why = ?, confidence = ? WHERE node = ?",
+            [(e, w, c, n) for n, e, w, c in rows],
+        )
 
     # -- stories ------------------------------------------------------------------------
 
@@ -698,7 +886,7 @@ class SQLiteStore:
             marks = ",".join("?" * len(chunk))
             sql = f"SELECT data FROM entities WHERE id IN ({marks})"
             out += [json.loads(r[0]) for r in self.conn.execute(sql, chunk)]
-        return sorted(out, key=lambda e: (-e["mentions"], e["name"]))
+        return sorted(out, key=lambda e: (-e["mentions"], e["name"], e["id"]))
 
     def count_entities(self, type_: str | None = None) -> int:
         sql, params = "SELECT count(*) FROM entities", []
@@ -740,6 +928,22 @@ class SQLiteStore:
             params = (stage,)
         rows = self.conn.execute(sql + " ORDER BY path, locator", params)
         return [Skip(path=r[0], reason=r[1], locator=r[2], stage=r[3], detail=r[4]) for r in rows]
+
+
+class SQLiteWatch:
+    """Commits by other connections, from ``PRAGMA data_version`` on a connection of its
+    own: the web app's cache key."""
+
+    def __init__(self, path: str) -> None:
+        self.conn = sqlite3.connect(path, check_same_thread=False)
+        self._lock = threading.Lock()
+
+    def version(self) -> int:
+        with self._lock:
+            return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def close(self) -> None:
+        self.conn.close()
 
 
 def _blocks_json(blocks: list[Block]) -> str:

@@ -23,6 +23,7 @@ from ..config import Config
 from ..errors import InputError, NotFoundError, RashomonError
 from ..report import views
 from ..report.render import asset, environment
+from ..store import local_path
 from . import api as api_module
 from .guard import Guard, token_ok
 from .jobs import MAX_FILES, Jobs
@@ -61,7 +62,7 @@ def create_app(
     store changes (else each is computed on first view). ``aligner``/``stances``:
     stand-ins for the comparison's models."""
     query = Query(db, aligner=aligner, stances=stances, analysis=analysis)
-    uploads = Path(upload_dir) if upload_dir else Path(db).with_name(Path(db).name + ".uploads")
+    uploads = Path(upload_dir) if upload_dir else _uploads_beside(db)
     jobs = Jobs(db, uploads, config)
     env = environment(__package__)
     app = FastAPI(
@@ -456,12 +457,24 @@ def serve(
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
 
 
+def _uploads_beside(db: str) -> Path:
+    """Uploaded files go beside an SQLite store; for a store on a server (which has no
+    "beside"), in rashomon-uploads under the working directory."""
+    store = local_path(db)
+    if store is None:
+        return Path("rashomon-uploads")
+    return store.with_name(store.name + ".uploads")
+
+
 def fresh_analysis(db: str) -> dict[str, Any] | None:
     """The ``analysis.json`` that ``analyze`` wrote beside ``db``, if the store has not
-    changed since (neither the file nor its write-ahead log is newer)."""
+    changed since (neither the file nor its write-ahead log is newer). A store on a
+    server has no file to compare with: its comparisons are computed when first viewed."""
     import json
 
-    store = Path(db)
+    store = local_path(db)
+    if store is None:
+        return None
     path = store.with_name("analysis.json")
     if not path.is_file():
         return None

@@ -3,12 +3,11 @@
 Results are plain dicts shaped like ``analysis.json`` (and, for lists, a :class:`Page`),
 so the pages render them through the same views as the HTML report and the API returns
 them as they are. Comparisons and storyline stances are computed on demand and kept in
-memory until the store changes (another connection commits: ``PRAGMA data_version``).
+memory until the store changes (another connection commits: the store's ``watch()``).
 """
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable
@@ -16,8 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InputError, NotFoundError
-from ..store import ArticleQuery, open_store
-from ..store.sqlite import SQLiteStore
+from ..store import ArticleQuery, Store, open_store
 
 MAX_LIMIT = 200
 
@@ -90,7 +88,7 @@ class Query:
         db: str,
         *,
         aligner: Any = None,
-        stances: Callable[[SQLiteStore, list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
+        stances: Callable[[Store, list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
         cache_size: int = 256,
         analysis: dict[str, Any] | None = None,
     ) -> None:
@@ -104,9 +102,12 @@ class Query:
         self._compute_lock = threading.Lock()
         self._cache: OrderedDict[tuple, Any] = OrderedDict()
         self._cache_size = cache_size
-        open_store(db, create=False).close()  # fail early, and apply migrations once
-        self._watch = sqlite3.connect(db, check_same_thread=False)
-        self._version = self._watch.execute("PRAGMA data_version").fetchone()[0]
+        probe = open_store(db, create=False)  # fail early, and apply migrations once
+        try:
+            self._watch = probe.watch()
+        finally:
+            probe.close()
+        self._version = self._watch.version()
         self._generation = 0
         if analysis:
             self._seed(analysis)
@@ -126,7 +127,7 @@ class Query:
 
     # -- plumbing --------------------------------------------------------------------
 
-    def store(self) -> SQLiteStore:
+    def store(self) -> Store:
         s = getattr(self._local, "store", None)
         if s is None:
             s = self._local.store = open_store(self.db, create=False)
@@ -135,7 +136,7 @@ class Query:
     def generation(self) -> int:
         """A number that changes whenever another connection has committed to the store."""
         with self._lock:
-            version = self._watch.execute("PRAGMA data_version").fetchone()[0]
+            version = self._watch.version()
             if version != self._version:
                 self._version = version
                 self._generation += 1
