@@ -168,7 +168,7 @@ class RayEngine:
             _StageActor,
             fn_constructor_kwargs={"factory": factory, "spec": spec},
             batch_size=1,
-            compute=ray.data.ActorPoolStrategy(size=self.workers),
+            compute=ray.data.ActorPoolStrategy(size=min(self.workers, len(batches))),
             num_cpus=1,
             batch_format="numpy",
         )

@@ -82,7 +82,7 @@ def make_engine(
     """The engine named by ``engine`` or else by the config's ``[execution]`` section.
 
     ``address`` and ``workers`` override the config's ``[ray]`` section. A Ray engine
-    connects lazily, on the first stage that needs it.
+    checks that Ray is installed here and connects on the first stage that needs it.
     """
     from ..config import load_config
 
@@ -94,8 +94,9 @@ def make_engine(
         if address:
             raise ConfigError("--ray-address needs --engine ray")
         return LocalEngine(workers)
-    from .distributed import RayEngine
+    from .distributed import RayEngine, _ray
 
+    _ray()  # not installed: say so now, not after the first stage's work
     section = dict(config["ray"])
     if address is not None:
         section["address"] = address
