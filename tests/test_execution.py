@@ -47,3 +47,14 @@ def test_execution_ray_missing_gives_install_hint(monkeypatch, capsys, tmp_path)
     code = main(["annotate", "--db", str(tmp_path / "x.db"), "--engine", "ray"])
     err = capsys.readouterr().err
     assert code == 1 and err.count("\n") == 1 and "rashomon[ray]" in err
+
+
+def test_execution_store_address_is_absolute(tmp_path, monkeypatch) -> None:
+    from rashomon.execution.engine import store_address
+
+    monkeypatch.chdir(tmp_path)
+    store = open_store("here.db")
+    try:
+        assert store_address(store) == str(tmp_path / "here.db")
+    finally:
+        store.close()

@@ -116,10 +116,16 @@ def chunks(items: Iterable[T], size: int) -> list[list[T]]:
 
 def store_address(store: Any) -> str:
     """What a worker passes to ``open_store`` to read the same store as the driver."""
+    import os
+
     address = getattr(store, "url", None) or getattr(store, "path", None)
     if not address:
         raise ConfigError(f"a {type(store).__name__} cannot be shared with workers")
-    return str(address)
+    address = str(address)
+    if "://" not in address:
+        # Workers do not run in the driver's directory: a relative path would miss.
+        address = os.path.abspath(address)
+    return address
 
 
 def is_local(engine: Any) -> bool:
