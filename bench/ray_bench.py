@@ -46,10 +46,13 @@ def run_pipeline(corpus: Path, db: Path, engine: Any) -> tuple[dict[str, float],
     seconds: dict[str, float] = {}
 
     def timed(name: str, fn: Any) -> Any:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _cpu()
         out = fn()
         seconds[name] = round(time.perf_counter() - t0, 2)
-        print(f"  {name}: {seconds[name]:.1f}s", flush=True)
+        # This process's CPU time (and its finished children's): on a shared machine the
+        # honest cost of a local stage; Ray workers' CPU is not counted here.
+        seconds[f"{name}_cpu"] = round(_cpu() - c0, 2)
+        print(f"  {name}: {seconds[name]:.1f}s ({seconds[name + '_cpu']:.1f}s CPU here)", flush=True)
         return out
 
     try:
@@ -62,6 +65,14 @@ def run_pipeline(corpus: Path, db: Path, engine: Any) -> tuple[dict[str, float],
         store.close()
     data.pop("seconds")
     return seconds, data
+
+
+def _cpu() -> float:
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _differences(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
@@ -166,7 +177,7 @@ def markdown(r: dict[str, Any]) -> str:
         "|---|---:|---:|" + "---:|" * len(STAGES) + "---:|---:|---|",
     ]
     for run in r["runs"]:
-        total = sum(run["stages"].values())
+        total = sum(run["stages"][s] for s in STAGES)
         lines.append(
             f"| {run['engine']} | {run['workers']} | {run['startup_seconds']} | "
             + " | ".join(str(run["stages"][s]) for s in STAGES)
@@ -174,17 +185,26 @@ def markdown(r: dict[str, Any]) -> str:
             + ("yes" if run["same_as_local"] else "NO: " + ", ".join(run["differences"]))
             + " |"
         )
+    local = r["runs"][0]["stages"]
+    if "ingest_cpu" in local:
+        lines += [
+            "",
+            "CPU time of the local run (this process), ms per stored article: "
+            + ", ".join(f"{s} {1000 * local[s + '_cpu'] / max(r['articles'], 1):.1f}"
+                        for s in STAGES),
+        ]
     return "\n".join(lines)
 
 
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench ray", description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=1000, help="articles to generate")
-    ap.add_argument("--workers", default="1,2", help="Ray worker counts to run, e.g. 1,2")
+    ap.add_argument("--workers", default="1,2",
+                    help="Ray worker counts to run, e.g. 1,2 (0: the local run only)")
     ap.add_argument("--multinode", action="store_true", help="also two Ray nodes on loopback")
     ap.add_argument("--seed", type=int, default=0)
     a = ap.parse_args(argv)
-    workers = [int(w) for w in a.workers.split(",") if w.strip()]
+    workers = [int(w) for w in a.workers.split(",") if w.strip() and w.strip() != "0"]
     result = bench(a.n, workers, a.multinode, a.seed)
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"ray-{a.n}.json"

@@ -129,7 +129,8 @@ class RayEngine:
     # --- stages -----------------------------------------------------------------------
 
     def map(self, fn: Callable[[Any, Any], Any], items: list[Any], options: Any) -> Iterator[Any]:
-        """Ray tasks over chunks of items; at most two chunks per worker in flight."""
+        """Ray tasks over chunks of items; at most ``workers`` tasks in flight, so the
+        worker count means the same for tasks as for actor pools."""
         if not items:
             return iter(())
         return self._map(fn, items, options)
@@ -143,7 +144,7 @@ class RayEngine:
         parts = (items[i : i + size] for i in range(0, len(items), size))
         for part in parts:
             pending.append(remote.remote(fn, part, shared))
-            if len(pending) >= self.workers * 2:
+            if len(pending) >= self.workers:
                 yield from ray.get(pending.popleft())
         while pending:
             yield from ray.get(pending.popleft())
