@@ -52,7 +52,8 @@ def run_pipeline(corpus: Path, db: Path, engine: Any) -> tuple[dict[str, float],
         # This process's CPU time (and its finished children's): on a shared machine the
         # honest cost of a local stage; Ray workers' CPU is not counted here.
         seconds[f"{name}_cpu"] = round(_cpu() - c0, 2)
-        print(f"  {name}: {seconds[name]:.1f}s ({seconds[name + '_cpu']:.1f}s CPU here)", flush=True)
+        cpu = seconds[f"{name}_cpu"]
+        print(f"  {name}: {seconds[name]:.1f}s ({cpu:.1f}s CPU here)", flush=True)
         return out
 
     try:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-pa = pytest.importorskip("pyarrow", reason="pyarrow not installed (pip install 'rashomon[parquet]')")
+pa = pytest.importorskip("pyarrow", reason="pyarrow not installed: pip install 'rashomon[parquet]'")
 pq = pytest.importorskip("pyarrow.parquet")
 import pyarrow.dataset as ds  # noqa: E402
 

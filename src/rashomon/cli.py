@@ -59,7 +59,9 @@ def _engine_options(workers: bool = True) -> Any:
     return wrap
 
 
-def _make_engine(state: _State, engine: str | None, address: str | None, workers: int | None) -> Any:
+def _make_engine(
+    state: _State, engine: str | None, address: str | None, workers: int | None
+) -> Any:
     from .execution import make_engine
 
     return make_engine(state.config, engine=engine, address=address, workers=workers)
@@ -581,7 +583,8 @@ def cluster_cmd(
     """
     from .stories import cluster_store
 
-    with _open(db) as store, _make_engine(state, engine, ray_address, workers) as runner:  # type: ignore[attr-defined]
+    runner = _make_engine(state, engine, ray_address, workers)
+    with _open(db) as store, runner:  # type: ignore[attr-defined]
         report = cluster_store(store, state.config, rebuild=rebuild, engine=runner)
     if as_json:
         _echo_json(vars(report))
@@ -795,7 +798,8 @@ def analyze(
             from .export import write_parquet
 
             tables = write_parquet(data, store, parquet_dir)
-            say(f"parquet: {sum(tables.values())} row(s) in {len(tables)} table(s) in {parquet_dir}")
+            rows = sum(tables.values())
+            say(f"parquet: {rows} row(s) in {len(tables)} table(s) in {parquet_dir}")
     finally:
         store.close()
         runner.close()
@@ -846,7 +850,8 @@ def export(
     from .compare.analysis import build_analysis
     from .export import write_parquet
 
-    with _open(db) as store, _make_engine(state, engine, ray_address, workers) as runner:  # type: ignore[attr-defined]
+    runner = _make_engine(state, engine, ray_address, workers)
+    with _open(db) as store, runner:  # type: ignore[attr-defined]
         data = build_analysis(store, engine=runner)
         counts = write_parquet(data, store, parquet_dir)
     if as_json:

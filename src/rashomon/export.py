@@ -142,7 +142,8 @@ def write_parquet(data: dict[str, Any], store: Any, out_dir: str | Path) -> dict
         import pyarrow as pa
         import pyarrow.dataset as ds
     except ImportError as exc:
-        raise MissingDependency("pyarrow (Parquet output)", "pip install 'rashomon[parquet]'") from exc
+        hint = "pip install 'rashomon[parquet]'"
+        raise MissingDependency("pyarrow (Parquet output)", hint) from exc
     root = Path(out_dir)
     if root.exists() and not root.is_dir():
         raise InputError(f"{root} exists and is not a directory")

@@ -208,7 +208,8 @@ def annotate(
         size = int(config["ray"]["batch_articles"])
         batches = [todo[i : i + size] for i in range(0, len(todo), size)]
         spec = WorkerSpec(store_address(store), config)
-        for results in engine.map_batches(AnnotateWorker, spec, batches):  # type: ignore[attr-defined]
+        runs = engine.map_batches  # type: ignore[attr-defined]
+        for results in runs(AnnotateWorker, spec, batches):
             with store.transaction():
                 for result in results:
                     if isinstance(result, Skip):

@@ -60,7 +60,9 @@ class RayEngine:
         self.address = str(section.get("address") or "")
         self.requested = int(section.get("workers", 0))
         if self.requested < 0:
-            raise ConfigError(f"ray workers must be 0 (all CPUs but one) or more, got {self.requested}")
+            raise ConfigError(
+                f"ray workers must be 0 (all CPUs but one) or more, got {self.requested}"
+            )
         self.object_store_mb = int(section.get("object_store_mb", 512))
         self.chunk = max(1, int(section.get("task_chunk", 16)))
         self._ray: Any = None

@@ -121,7 +121,9 @@ def ingest(
     batch_size = int(section["batch_size"])
     pool_workers = int(section["workers"] if workers is None else workers)
     distributed = not is_local(engine)
-    executor: Executor = engine.executor() if distributed else SerialExecutor()  # type: ignore[attr-defined]
+    executor: Executor = (
+        engine.executor() if distributed else SerialExecutor()  # type: ignore[attr-defined]
+    )
     seen_outlets: set[str] = {o.name for o in registry.outlets}
     items = _items(paths, store, limits, field_names, bool(section["follow_symlinks"]), report)
     # Articles and skips per file, kept across batches: a container file's records can

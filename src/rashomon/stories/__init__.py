@@ -128,9 +128,13 @@ def _embedder(section: dict[str, Any]) -> tuple[Any, str | None]:
     return embed.embedder(max_tokens=int(section.get("embedding_tokens", 128))), embed.MODEL_ID
 
 
+#: (article id, day, encoded features, vector bytes, model id), as the store keeps them.
+FeatureRow = tuple[str, float | None, str, bytes | None, str | None]
+
+
 def feature_rows(
     store: Store, ids: list[str], embedder: Any, model_id: str | None
-) -> list[tuple[str, float | None, str, bytes | None, str | None]]:
+) -> list[FeatureRow]:
     """(id, day, encoded features, vector, model) of each article, for the store."""
     articles = store.articles_by_ids(ids)
     assigned = store.entity_ids_by_article(ids)
@@ -163,7 +167,7 @@ class FeatureWorker:
         self.store = open_store(spec.store, create=False)
         self.embedder, self.model_id = _embedder(spec.section)
 
-    def __call__(self, ids: list[str]) -> list[tuple[str, float | None, str, bytes | None, str | None]]:
+    def __call__(self, ids: list[str]) -> list[FeatureRow]:
         return feature_rows(self.store, ids, self.embedder, self.model_id)
 
 
