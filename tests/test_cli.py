@@ -12,7 +12,7 @@ from rashomon.cli import cli, main
 
 COMMANDS = [
     "ingest", "annotate", "resolve", "entities", "entity", "articles", "show", "skipped", "outlets",
-    "cluster", "stories", "story", "analyze", "compare", "serve", "open",
+    "cluster", "stories", "story", "analyze", "compare", "serve", "open", "export",
 ]
 
 

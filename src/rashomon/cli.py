@@ -34,6 +34,39 @@ def _json_option(f: Any) -> Any:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(f)
 
 
+def _engine_options(workers: bool = True) -> Any:
+    """--engine and --ray-address (and --workers) for the commands that run stages."""
+
+    def wrap(f: Any) -> Any:
+        f = click.option(
+            "--ray-address",
+            metavar="HOST:PORT",
+            help="Join this Ray cluster (with --engine ray); default: a private local Ray.",
+        )(f)
+        f = click.option(
+            "--engine",
+            type=click.Choice(["local", "ray"]),
+            help="Where the stages run [default: [execution] engine of the config, 'local'].",
+        )(f)
+        if workers:
+            f = click.option(
+                "--workers",
+                type=click.IntRange(min=0),
+                help="Worker processes (Ray: actors per stage; 0: one per CPU).",
+            )(f)
+        return f
+
+    return wrap
+
+
+def _make_engine(
+    state: _State, engine: str | None, address: str | None, workers: int | None
+) -> Any:
+    from .execution import make_engine
+
+    return make_engine(state.config, engine=engine, address=address, workers=workers)
+
+
 class _State:
     def __init__(self, config_path: str | None, quiet: bool) -> None:
         self.config_path = config_path
@@ -103,6 +136,7 @@ def _parse_fields(values: tuple[str, ...]) -> dict[str, str]:
     help="Map an article attribute to an export column, e.g. --field text=body.",
 )
 @click.option("--workers", type=int, help="Extraction processes (0: one per CPU, 1: none).")
+@_engine_options(workers=False)
 @_json_option
 @click.pass_obj
 def ingest(
@@ -113,12 +147,14 @@ def ingest(
     sources: str | None,
     fields: tuple[str, ...],
     workers: int | None,
+    engine: str | None,
+    ray_address: str | None,
     as_json: bool,
 ) -> None:
     """Read articles from files, directories and globs into the store.
 
     Text and Markdown (optionally with a front-matter header), HTML pages, JSON Lines,
-    JSON and CSV exports, RSS/Atom feeds and WARC archives, gzipped or not. Re-running
+    JSON, CSV and Parquet exports, RSS/Atom feeds and WARC archives, gzipped or not. Re-running
     on the same files adds nothing; every input that is not ingested is listed by
     'rashomon skipped' with its reason.
 
@@ -132,6 +168,7 @@ def ingest(
 
     field_map = _parse_fields(fields)
     check_paths(paths)  # before creating a store for a mistyped path
+    runner = _make_engine(state, engine, ray_address, workers)
     store = _open(db, create=True)
     try:
         progress = None
@@ -154,11 +191,13 @@ def ingest(
             fields=field_map,
             workers=workers,
             progress=progress,
+            engine=runner,
         )
         if progress:
             click.echo("", err=True)
     finally:
         store.close()
+        runner.close()
     if as_json:
         data = {k: v for k, v in vars(report).items() if k != "added_ids"}
         _echo_json(data)
@@ -361,10 +400,18 @@ def _show_annotations(a: Any, ann: Any) -> None:
 @click.option(
     "--article", "articles_", multiple=True, metavar="ID", help="Only these articles (repeatable)."
 )
+@_engine_options()
 @_json_option
 @click.pass_obj
 def annotate(
-    state: _State, db: str, force: bool, articles_: tuple[str, ...], as_json: bool
+    state: _State,
+    db: str,
+    force: bool,
+    articles_: tuple[str, ...],
+    workers: int | None,
+    engine: str | None,
+    ray_address: str | None,
+    as_json: bool,
 ) -> None:
     """Annotate stored articles: sentences, entities, quotes, quantities, dates, framing.
 
@@ -389,7 +436,10 @@ def annotate(
                     f"\r{report.annotated} annotated, {report.skipped} skipped", nl=False, err=True
                 )
 
-        report = run_annotate(store, state.config, ids=ids, force=force, progress=progress)
+        with _make_engine(state, engine, ray_address, workers) as runner:
+            report = run_annotate(
+                store, state.config, ids=ids, force=force, progress=progress, engine=runner
+            )
         if progress:
             click.echo("", err=True)
     if as_json:
@@ -514,9 +564,18 @@ def entity(name: str, db: str, as_json: bool) -> None:
 @cli.command("cluster")
 @_db_option
 @click.option("--rebuild", is_flag=True, help="Recompute every article's features and story.")
+@_engine_options()
 @_json_option
 @click.pass_obj
-def cluster_cmd(state: _State, db: str, rebuild: bool, as_json: bool) -> None:
+def cluster_cmd(
+    state: _State,
+    db: str,
+    rebuild: bool,
+    workers: int | None,
+    engine: str | None,
+    ray_address: str | None,
+    as_json: bool,
+) -> None:
     """Group articles into stories (one event each) and stories into storylines.
 
     Incremental: new articles join or form stories, and only the stories they touch are
@@ -530,8 +589,9 @@ def cluster_cmd(state: _State, db: str, rebuild: bool, as_json: bool) -> None:
     """
     from .stories import cluster_store
 
-    with _open(db) as store:  # type: ignore[attr-defined]
-        report = cluster_store(store, state.config, rebuild=rebuild)
+    runner = _make_engine(state, engine, ray_address, workers)
+    with _open(db) as store, runner:  # type: ignore[attr-defined]
+        report = cluster_store(store, state.config, rebuild=rebuild, engine=runner)
     if as_json:
         _echo_json(vars(report))
     elif not state.quiet:
@@ -662,6 +722,13 @@ def story(story_id: str, db: str, as_json: bool) -> None:
 @click.option(
     "--rebuild", is_flag=True, help="Resolve every entity from scratch (default: incremental)."
 )
+@click.option(
+    "--parquet",
+    "parquet_dir",
+    type=click.Path(file_okay=False),
+    help="Also write the analysis as partitioned Parquet tables in this directory.",
+)
+@_engine_options()
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary instead of text.")
 @click.pass_obj
 def analyze(
@@ -673,6 +740,10 @@ def analyze(
     sources: str | None,
     rules: str | None,
     rebuild: bool,
+    parquet_dir: str | None,
+    workers: int | None,
+    engine: str | None,
+    ray_address: str | None,
     as_json: bool,
 ) -> None:
     """Run everything: ingest, annotate, resolve, cluster and compare; write
@@ -685,6 +756,7 @@ def analyze(
     Example:
       rashomon analyze examples/corpus --out demo-out
       rashomon open demo-out
+      rashomon analyze big/ --out big-out --engine ray --workers 8 --parquet big-out/parquet
     """
     from pathlib import Path
 
@@ -704,6 +776,7 @@ def analyze(
     quiet = state.quiet or as_json
     say = (lambda msg: None) if quiet else (lambda msg: click.echo(msg))
     bars = not quiet and sys.stderr.isatty()
+    runner = _make_engine(state, engine, ray_address, workers)
     store = _open(db, create=True)
     try:
         with _Bar(bars, "ingest") as bar:
@@ -713,23 +786,37 @@ def analyze(
                 state.config,
                 outlet=outlet,
                 sources=sources,
+                workers=workers if runner.name == "local" else None,
                 progress=lambda r: bar.update(r.files, note=f"files, {r.articles_added} added"),
+                engine=runner,
             )
         say("ingest: " + report.summary())
         with _Bar(bars, "annotate") as bar:
             report = run_annotate(
-                store, state.config, progress=lambda r: bar.update(r.annotated, note="articles")
+                store,
+                state.config,
+                progress=lambda r: bar.update(r.annotated, note="articles"),
+                engine=runner,
             )
         say("annotate: " + report.summary())
         say("resolve: " + resolve_store(store, entity_rules, rebuild=rebuild).summary())
-        say("cluster: " + cluster_store(store, state.config).summary())
+        say("cluster: " + cluster_store(store, state.config, engine=runner).summary())
         with _Bar(bars, "compare") as bar:
-            data = build_analysis(store, progress=lambda k, n: bar.update(k, n, "stories"))
+            data = build_analysis(
+                store, progress=lambda k, n: bar.update(k, n, "stories"), engine=runner
+            )
         data["texts"] = article_texts(store, [a["id"] for a in data["articles"]])
         path = write_analysis(data, out_dir)
         html = write_report(data, out_dir)
+        if parquet_dir:
+            from .export import write_parquet
+
+            tables = write_parquet(data, store, parquet_dir)
+            rows = sum(tables.values())
+            say(f"parquet: {rows} row(s) in {len(tables)} table(s) in {parquet_dir}")
     finally:
         store.close()
+        runner.close()
     summary = analysis_summary(data, analysis=str(path), report=str(html), db=db)
     if as_json:
         _echo_json(summary)
@@ -742,6 +829,49 @@ def analyze(
     say(summary["text"])
     say(f"  analysis: {path}")
     say(f"  report:   {html}   (open it with: rashomon open {out_dir})")
+
+
+@cli.command()
+@_db_option
+@click.option(
+    "--parquet",
+    "parquet_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Directory for the Parquet tables (replaced if there).",
+)
+@_engine_options()
+@_json_option
+@click.pass_obj
+def export(
+    state: _State,
+    db: str,
+    parquet_dir: str,
+    workers: int | None,
+    engine: str | None,
+    ray_address: str | None,
+    as_json: bool,
+) -> None:
+    """Write a store's analysis as partitioned Parquet: articles, entities, mentions,
+    stories, facts, matrix cells, quotes and quantities, one directory per table,
+    partitioned by month, for DuckDB, pandas or Spark.
+
+    \b
+    Example:
+      rashomon export --db demo-out/rashomon.db --parquet demo-parquet
+      duckdb -c "select status, count(*) from 'demo-parquet/cells/*/*.parquet' group by 1"
+    """
+    from .compare.analysis import build_analysis
+    from .export import write_parquet
+
+    runner = _make_engine(state, engine, ray_address, workers)
+    with _open(db) as store, runner:  # type: ignore[attr-defined]
+        data = build_analysis(store, engine=runner)
+        counts = write_parquet(data, store, parquet_dir)
+    if as_json:
+        _echo_json({"directory": parquet_dir, "rows": counts})
+    elif not state.quiet:
+        click.echo(", ".join(f"{n} {name}" for name, n in counts.items()) + f" -> {parquet_dir}")
 
 
 class _Bar:
@@ -789,6 +919,7 @@ def open_cmd(target: str, no_browser: bool) -> None:
     Example:
       rashomon analyze examples/corpus --out demo-out
       rashomon open demo-out
+      rashomon analyze big/ --out big-out --engine ray --workers 8 --parquet big-out/parquet
     """
     import webbrowser
     from pathlib import Path

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..config import Config, load_config
 from ..execution import batched
+from ..execution.engine import is_local, store_address
 from ..model import Annotations, Article, Skip
 from ..store import Store
 from . import nlp as nlp_loader
@@ -178,6 +179,33 @@ def _cut_after_words(text: str, words: int) -> int:
     return len(text)
 
 
+@dataclass(frozen=True)
+class WorkerSpec:
+    """What a worker process needs to rebuild a stage: where the store is, the settings."""
+
+    store: str
+    config: Config
+
+
+class AnnotateWorker:
+    """Annotates batches of stored articles by id; one per worker process (an actor on
+    Ray), so spaCy is loaded once per process, not once per batch."""
+
+    def __init__(self, spec: WorkerSpec) -> None:
+        from ..store import open_store
+
+        self.annotator = Annotator(spec.config)
+        self.store = open_store(spec.store, create=False)
+
+    def __call__(self, ids: list[str]) -> list[tuple[str, str, int] | Skip]:
+        articles = self.store.articles_by_ids(ids)
+        words = {a.id: int(a.meta.get("words", 0)) for a in articles}
+        return [
+            r if isinstance(r, Skip) else (r.article_id, serialize.dumps(r), words[r.article_id])
+            for r in self.annotator.annotate(articles)
+        ]
+
+
 def annotate(
     store: Store,
     config: Config | None = None,
@@ -186,8 +214,15 @@ def annotate(
     force: bool = False,
     annotator: Annotator | None = None,
     progress: Callable[[AnnotateReport], None] | None = None,
+    engine: object = None,
 ) -> AnnotateReport:
-    """Annotate the stored articles that lack annotations from this pipeline."""
+    """Annotate the stored articles that lack annotations from this pipeline.
+
+    Every batch is committed as it comes back, so a run that is stopped keeps what it
+    finished and the next run does only the rest. ``engine`` (see
+    :mod:`rashomon.execution`) runs the batches elsewhere, an actor pool on Ray.
+    """
+    config = config or load_config()
     annotator = annotator or Annotator(config)
     report = AnnotateReport()
     started = time.perf_counter()
@@ -195,6 +230,27 @@ def annotate(
     todo = store.ids_to_annotate("" if force else annotator.signature, ids)
     total = len(ids) if ids is not None else store.count_articles()
     report.unchanged = total - len(todo)
+    if not is_local(engine):
+        size = int(config["ray"]["batch_articles"])
+        batches = [todo[i : i + size] for i in range(0, len(todo), size)]
+        spec = WorkerSpec(store_address(store), config)
+        runs = engine.map_batches  # type: ignore[attr-defined]
+        for results in runs(AnnotateWorker, spec, batches):
+            with store.transaction():
+                for result in results:
+                    if isinstance(result, Skip):
+                        store.add_skip(result)
+                        report.skipped += 1
+                        continue
+                    article_id, data, words = result
+                    store.save_annotations(article_id, annotator.signature, data)
+                    report.annotated += 1
+                    report.words += words
+            if progress:
+                report.seconds = time.perf_counter() - started
+                progress(report)
+        report.seconds = time.perf_counter() - started
+        return report
     for chunk in batched(todo, 200):
         articles = store.articles_by_ids(chunk)
         words = {a.id: int(a.meta.get("words", 0)) for a in articles}

@@ -42,6 +42,27 @@ def compare_stored_story(store: Store, story: dict[str, Any], aligner: Any) -> d
     return comparison
 
 
+class _StoreAndAligner:
+    """A worker process's store connection and aligner, opened on first use."""
+
+    opened: dict[str, Any] = {}
+
+    @classmethod
+    def get(cls, address: str) -> tuple[Store, Any]:
+        if address not in cls.opened:
+            from ..store import open_store
+            from .align import Aligner
+
+            cls.opened[address] = (open_store(address, create=False), Aligner())
+        return cls.opened[address]
+
+
+def compare_story_at(story: dict[str, Any], address: str) -> dict[str, Any]:
+    """:func:`compare_stored_story` in a worker: ``fn(item, options)`` for an engine."""
+    store, aligner = _StoreAndAligner.get(address)
+    return compare_stored_story(store, story, aligner)
+
+
 def _entities_of(inputs: Iterable[StoryInput]) -> list[str]:
     return sorted({e for item in inputs for e in item.entity_ids.values()})
 
@@ -118,23 +139,35 @@ def build_analysis(
     story_ids: list[str] | None = None,
     aligner: Any = None,
     progress: Callable[[int, int], None] | None = None,
+    engine: Any = None,
 ) -> dict[str, Any]:
-    """Articles, entities, quotes, quantities, stories, storylines and comparisons."""
+    """Articles, entities, quotes, quantities, stories, storylines and comparisons.
+
+    ``engine`` (see :mod:`rashomon.execution`) compares the stories in its workers.
+    """
+    from ..execution.engine import is_local, store_address
     from .align import Aligner
 
     started = time.perf_counter()
-    aligner = aligner or Aligner()
     stories = store.stories()
     if story_ids is not None:
         wanted = set(story_ids)
         stories = [s for s in stories if s["id"] in wanted]
     ids = sorted({a for s in stories for a in s["articles"]}) if story_ids else store.article_ids()
     comparisons = []
-    for k, story in enumerate(stories):
-        if len(story["articles"]) > 1:
-            comparisons.append(compare_stored_story(store, story, aligner))
-        if progress:
-            progress(k + 1, len(stories))
+    if is_local(engine):
+        aligner = aligner or Aligner()
+        for k, story in enumerate(stories):
+            if len(story["articles"]) > 1:
+                comparisons.append(compare_stored_story(store, story, aligner))
+            if progress:
+                progress(k + 1, len(stories))
+    else:
+        several = [s for s in stories if len(s["articles"]) > 1]
+        for k, result in enumerate(engine.map(compare_story_at, several, store_address(store))):
+            comparisons.append(result)
+            if progress:
+                progress(k + 1, len(several))
     keep_lines = {s.get("storyline") for s in stories}
     stances = storyline_stance_list(store, stories)
     entities = [

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..config import Config, load_config
 from ..execution import Executor, SerialExecutor, make_executor
+from ..execution.engine import is_local
 from ..model import Article, RawRecord, Skip
 from ..store import Store
 from . import dedupe
@@ -75,11 +76,14 @@ def ingest(
     fields: dict[str, str] | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    engine: object = None,
 ) -> IngestReport:
     """Ingest files, directories and globs into ``store``; returns what happened.
 
     ``fields`` maps article attributes to column names of JSON/CSV exports
     (``{"text": "body_text"}``); they are tried before the configured defaults.
+    ``engine`` (see :mod:`rashomon.execution`) extracts the records elsewhere (Ray
+    tasks); reading, storing and duplicate linking stay here, in input order.
     """
     check_paths(paths)
     config = config or load_config()
@@ -116,7 +120,10 @@ def ingest(
     started = time.perf_counter()
     batch_size = int(section["batch_size"])
     pool_workers = int(section["workers"] if workers is None else workers)
-    executor: Executor = SerialExecutor()
+    distributed = not is_local(engine)
+    executor: Executor = (
+        engine.executor() if distributed else SerialExecutor()  # type: ignore[attr-defined]
+    )
     seen_outlets: set[str] = {o.name for o in registry.outlets}
     items = _items(paths, store, limits, field_names, bool(section["follow_symlinks"]), report)
     # Articles and skips per file, kept across batches: a container file's records can
@@ -130,7 +137,7 @@ def ingest(
             if isinstance(item, RawRecord):
                 records += 1
             if records >= batch_size:
-                if isinstance(executor, SerialExecutor) and pool_workers != 1:
+                if not distributed and isinstance(executor, SerialExecutor) and pool_workers != 1:
                     executor = make_executor(pool_workers)  # a big input: worth a pool
                 _store_batch(
                     batch,

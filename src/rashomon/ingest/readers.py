@@ -44,8 +44,10 @@ _EXTENSIONS = {
     ".xml": "feed",
     ".warc": "warc",
     ".arc": "warc",
+    ".parquet": "parquet",
+    ".pq": "parquet",
 }
-CONTAINERS = frozenset({"jsonl", "csv", "warc"})
+CONTAINERS = frozenset({"jsonl", "csv", "warc", "parquet"})
 
 
 def detect_format(path: Path) -> str | None:
@@ -63,6 +65,8 @@ def detect_format(path: Path) -> str | None:
             head = fh.read(2048)
     except OSError:
         return None
+    if head.startswith(b"PAR1"):
+        return "parquet"
     stripped = head.lstrip().lower()
     if stripped.startswith(b"warc/"):
         return "warc"
@@ -222,6 +226,8 @@ def read_file(
             yield from _read_json(path, rootstr, limits, fields)
         elif fmt == "csv":
             yield from _read_csv(path, rootstr, limits, fields)
+        elif fmt == "parquet":
+            yield from _read_parquet(path, rootstr, limits, fields)
         elif fmt == "feed":
             yield from _read_feed(path, rootstr, limits)
         elif fmt == "warc":
@@ -356,6 +362,50 @@ def _read_csv(path: Path, root: str | None, limits: Limits, fields: dict) -> Ite
             yield Skip(spath, f"malformed CSV after row {number}: {exc}", f"row {number + 1}")
     if number == 0:
         yield Skip(spath, "CSV has a header but no rows")
+
+
+def _read_parquet(path: Path, root: str | None, limits: Limits, fields: dict) -> Iterator[Item]:
+    """Rows of a Parquet file (an export from Spark, DuckDB, pandas), in slices.
+
+    Columns are mapped like those of JSON Lines and CSV; only the columns some field
+    names are read, so wide tables (embeddings, raw HTML nobody asked for) cost nothing.
+    """
+    spath = str(path)
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        yield Skip(spath, "reading Parquet needs pyarrow: pip install 'rashomon[parquet]'")
+        return
+    try:
+        reader = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises ArrowInvalid and OSError for a bad file
+        yield Skip(spath, f"not a readable Parquet file: {_short(exc)}")
+        return
+    columns = [str(c) for c in reader.schema_arrow.names]
+    problem = _no_text_column(columns, fields)
+    if problem:
+        yield Skip(spath, problem.replace("CSV header", "Parquet schema").replace(
+            "CSV seems to have no header row", "Parquet schema has odd column names"))
+        return
+    wanted = {n.lower() for names in fields.values() for n in names}
+    keep = [c for c in columns if c.lower() in wanted]
+    number = 0
+    try:
+        for batch in reader.iter_batches(batch_size=256, columns=keep):
+            for row in batch.to_pylist():
+                number += 1
+                size = sum(len(v) for v in row.values() if isinstance(v, (str, bytes)))
+                if size > limits.record:
+                    yield Skip(spath, f"record over the {limits.record / 1e6:.0f} MB limit",
+                               f"row {number}")
+                    continue
+                yield record_to_raw(row, spath, f"row {number}", root, fields)
+    except Exception as exc:  # a corrupt page: the rows before it are kept
+        yield Skip(spath, f"malformed Parquet after row {number}: {_short(exc)}",
+                   f"row {number + 1}")
+        return
+    if number == 0:
+        yield Skip(spath, "Parquet file has no rows")
 
 
 def _no_text_column(columns: list[str], fields: dict[str, list[str]]) -> str | None:

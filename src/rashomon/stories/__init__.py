@@ -117,49 +117,96 @@ def _decode(
     )
 
 
+def _embedder(section: dict[str, Any]) -> tuple[Any, str | None]:
+    """The MiniLM embedder the settings ask for, if installed, and its model id."""
+    if not section.get("embeddings", True):
+        return None, None
+    from .. import embed
+
+    if not embed.available():
+        return None, None
+    return embed.embedder(max_tokens=int(section.get("embedding_tokens", 128))), embed.MODEL_ID
+
+
+#: (article id, day, encoded features, vector bytes, model id), as the store keeps them.
+FeatureRow = tuple[str, float | None, str, bytes | None, str | None]
+
+
+def feature_rows(
+    store: Store, ids: list[str], embedder: Any, model_id: str | None
+) -> list[FeatureRow]:
+    """(id, day, encoded features, vector, model) of each article, for the store."""
+    articles = store.articles_by_ids(ids)
+    assigned = store.entity_ids_by_article(ids)
+    feats = [
+        features_of(a, load_annotations(store, a.id), assigned.get(a.id, {})) for a in articles
+    ]
+    vectors: list[bytes | None] = [None] * len(feats)
+    if embedder is not None and feats:
+        encoded = embedder.encode([f.lead for f in feats])
+        vectors = [row.astype(np.float32).tobytes() for row in encoded]
+    return [
+        (f.id, f.day, _encode(f), v, model_id if v is not None else None)
+        for f, v in zip(feats, vectors, strict=True)
+    ]
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    store: str
+    section: dict[str, Any]
+
+
+class FeatureWorker:
+    """Features and MiniLM vectors of batches of articles by id; one per worker process
+    (an actor on Ray), so the embedder is loaded once per process."""
+
+    def __init__(self, spec: FeatureSpec) -> None:
+        from ..store import open_store
+
+        self.store = open_store(spec.store, create=False)
+        self.embedder, self.model_id = _embedder(spec.section)
+
+    def __call__(self, ids: list[str]) -> list[FeatureRow]:
+        return feature_rows(self.store, ids, self.embedder, self.model_id)
+
+
 def _new_features(
     store: Store,
     ids: list[str],
     section: dict[str, Any],
     report: StoriesReport,
     basis: dict[str, str],
+    engine: Any = None,
 ) -> None:
-    embedder = None
-    model_id = None
-    if section.get("embeddings", True):
-        from .. import embed
+    from ..execution.engine import LocalEngine, is_local, store_address
 
-        if embed.available():
-            embedder = embed.embedder(max_tokens=int(section.get("embedding_tokens", 128)))
-            model_id = embed.MODEL_ID
-        else:
-            report.notes.append("MiniLM not installed: clustering on terms and entities only")
+    embedder, model_id = _embedder(section)
+    if section.get("embeddings", True) and embedder is None:
+        report.notes.append("MiniLM not installed: clustering on terms and entities only")
     batch = 256
-    for start in range(0, len(ids), batch):
-        chunk = ids[start : start + batch]
-        articles = store.articles_by_ids(chunk)
-        assigned = store.entity_ids_by_article(chunk)
-        feats = [
-            features_of(a, load_annotations(store, a.id), assigned.get(a.id, {})) for a in articles
-        ]
-        vectors: list[bytes | None] = [None] * len(feats)
-        if embedder is not None and feats:
-            encoded = embedder.encode([f.lead for f in feats])
-            vectors = [row.astype(np.float32).tobytes() for row in encoded]
-            report.embedded += len(feats)
+    batches = [ids[start : start + batch] for start in range(0, len(ids), batch)]
+    if is_local(engine):
+        results = LocalEngine().map_batches(
+            lambda _: lambda chunk: feature_rows(store, chunk, embedder, model_id), None, batches
+        )
+    else:
+        spec = FeatureSpec(store_address(store), dict(section))
+        results = engine.map_batches(FeatureWorker, spec, batches)
+    for rows in results:
+        report.embedded += sum(1 for row in rows if row[3] is not None)
         with store.transaction():
-            store.save_story_features(
-                [
-                    (f.id, f.day, _encode(f), v, model_id if v is not None else None, basis[f.id])
-                    for f, v in zip(feats, vectors, strict=True)
-                ]
-            )
+            store.save_story_features([(*row, basis[row[0]]) for row in rows])
 
 
 def cluster_store(
-    store: Store, config: Config | None = None, *, rebuild: bool = False
+    store: Store, config: Config | None = None, *, rebuild: bool = False, engine: Any = None
 ) -> StoriesReport:
-    """Bring the store's stories and storylines up to date with its articles."""
+    """Bring the store's stories and storylines up to date with its articles.
+
+    ``engine`` (see :mod:`rashomon.execution`) computes features and vectors in its
+    workers and clusters the blocks there; the stories are the same.
+    """
     started = time.perf_counter()
     config = config or load_config()
     section = config["stories"]
@@ -172,7 +219,7 @@ def cluster_store(
     now = store.current_basis()
     # New articles, and articles annotated or resolved since their features were made.
     todo = sorted(a for a, basis in now.items() if stored.get(a) != basis)
-    _new_features(store, todo, section, report, now)
+    _new_features(store, todo, section, report, now, engine)
 
     features = [_decode(*row) for row in store.story_features()]
     report.articles = len(features)
@@ -209,7 +256,7 @@ def cluster_store(
     within = np.zeros(len(table), dtype=bool)
     within[rows] = True
     edges = candidate_edges(table, rows, within)
-    clusters = cluster_rows(table, rows, edges)
+    clusters = cluster_rows(table, rows, edges, None if engine is None else engine.map)
     report.reclustered = len(rows)
 
     old_members = store.story_members()

@@ -27,7 +27,7 @@ lets an incremental run re-cluster only the blocks that new articles touch.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -419,19 +419,37 @@ def dense_scores(table: FeatureTable, members: np.ndarray) -> np.ndarray:
 
 
 def cluster_rows(
-    table: FeatureTable, members: np.ndarray, edges: tuple[np.ndarray, np.ndarray, np.ndarray]
+    table: FeatureTable,
+    members: np.ndarray,
+    edges: tuple[np.ndarray, np.ndarray, np.ndarray],
+    map_fn: Callable[..., Iterable[list[np.ndarray]]] | None = None,
 ) -> list[tuple[np.ndarray, int]]:
-    """Stories among ``members`` given their edges: (row indices, first row of the block)."""
+    """Stories among ``members`` given their edges: (row indices, first row of the block).
+
+    Blocks are independent: ``map_fn(fn, blocks, table)`` (an engine's ``map``) may
+    cluster them elsewhere, in order; blocks of one article are settled here.
+    """
     p = table.params
     i, j, s = edges
     labels = blocks(len(members), _local(members, i), _local(members, j))
-    stories: list[tuple[np.ndarray, int]] = []
     order = np.argsort(labels, kind="stable")
     bounds = np.flatnonzero(np.diff(labels[order])) + 1
-    for group in np.split(order, bounds):
-        rows_ = members[np.sort(group)]
-        stories += [(r, int(rows_[0])) for r in _cluster_block(table, rows_, p.threshold)]
+    groups = [members[np.sort(group)] for group in np.split(order, bounds)]
+    big = [g for g in groups if len(g) > 1]
+    if map_fn is None or not big:
+        done = iter([_cluster_block(table, g, p.threshold) for g in big])
+    else:
+        done = iter(map_fn(cluster_block, big, table))
+    stories: list[tuple[np.ndarray, int]] = []
+    for rows_ in groups:
+        parts = [rows_] if len(rows_) == 1 else next(done)
+        stories += [(r, int(rows_[0])) for r in parts]
     return stories
+
+
+def cluster_block(rows: np.ndarray, table: FeatureTable) -> list[np.ndarray]:
+    """The stories of one block (``fn(item, options)`` form, for an engine's ``map``)."""
+    return _cluster_block(table, rows, table.params.threshold)
 
 
 def _local(members: np.ndarray, rows: np.ndarray) -> np.ndarray:

@@ -1,0 +1,60 @@
+"""Engines by name, the local engine's contract, and Ray's install hint when missing."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from rashomon.cli import main
+from rashomon.config import load_config
+from rashomon.errors import ConfigError, MissingDependency
+from rashomon.execution import LocalEngine, make_engine
+from rashomon.store import open_store
+
+
+def test_execution_engine_by_name_and_config() -> None:
+    assert make_engine(load_config()).name == "local"
+    with pytest.raises(ConfigError, match="unknown engine 'spark'"):
+        make_engine(load_config(), engine="spark")
+    with pytest.raises(ConfigError, match="--ray-address needs --engine ray"):
+        make_engine(load_config(), address="127.0.0.1:6379")
+    pytest.importorskip("ray", reason="Ray is not installed (pip install 'rashomon[ray]')")
+    config = load_config().with_overrides({"execution": {"engine": "ray"}})
+    engine = make_engine(config, address="127.0.0.1:1", workers=3)
+    assert engine.name == "ray" and engine.address == "127.0.0.1:1" and engine.workers == 3
+
+
+def test_execution_local_engine_keeps_order_and_builds_workers_lazily() -> None:
+    built: list[str] = []
+
+    def factory(spec: str):
+        built.append(spec)
+        return lambda batch: [f"{spec}{x}" for x in batch]
+
+    engine = LocalEngine()
+    results = engine.map_batches(factory, "w", [[1, 2], [3]])
+    assert built == []  # nothing loaded before the first batch is asked for
+    assert list(results) == [["w1", "w2"], ["w3"]] and built == ["w"]
+    assert list(engine.map(pow, [1, 2, 3], 2)) == [1, 4, 9]
+
+
+def test_execution_ray_missing_gives_install_hint(monkeypatch, capsys, tmp_path) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray now raises ImportError
+    with pytest.raises(MissingDependency, match=r"pip install 'rashomon\[ray\]'"):
+        make_engine(load_config(), engine="ray")
+    open_store(str(tmp_path / "x.db")).close()
+    code = main(["annotate", "--db", str(tmp_path / "x.db"), "--engine", "ray"])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1 and "rashomon[ray]" in err
+
+
+def test_execution_store_address_is_absolute(tmp_path, monkeypatch) -> None:
+    from rashomon.execution.engine import store_address
+
+    monkeypatch.chdir(tmp_path)
+    store = open_store("here.db")
+    try:
+        assert store_address(store) == str(tmp_path / "here.db")
+    finally:
+        store.close()
