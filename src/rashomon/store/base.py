@@ -50,6 +50,30 @@ class Watch(Protocol):
     def close(self) -> None: ...
 
 
+def article_filter(q: ArticleQuery, outlet_match: str, mark: str) -> tuple[str, list[Any]]:
+    """The WHERE clause of an article listing and its parameters, for either backend:
+    ``outlet_match`` compares the outlet column case-insensitively with one parameter,
+    ``mark`` is the driver's parameter placeholder ("?" or "%s")."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if q.outlet:
+        by_id = f"outlet IN (SELECT name FROM outlets WHERE id = {mark})"
+        clauses.append(f"({outlet_match} OR {by_id})")
+        params.extend((q.outlet, q.outlet))
+    if q.language:
+        clauses.append(f"language = {mark}")
+        params.append(q.language)
+    if q.since:
+        clauses.append(f"published >= {mark}")
+        params.append(q.since)
+    if q.until:
+        clauses.append(f"substr(published, 1, 10) <= {mark}")
+        params.append(q.until)
+    if not q.duplicates:
+        clauses.append("duplicate_of IS NULL")
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
 class Store(Protocol):
     """What the stages need from a store. Writes happen inside :meth:`transaction`.
 

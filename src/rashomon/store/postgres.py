@@ -26,7 +26,7 @@ import numpy as np
 
 from ..errors import MissingDependency, NotFoundError, StoreError
 from ..model import Article, Outlet, Skip
-from .base import ArticleQuery, NodeRecord
+from .base import ArticleQuery, NodeRecord, article_filter
 from .sqlite import SQLiteStore, _article, _blocks_json, _chunks, _now
 
 #: Held by every write transaction (pg_advisory_xact_lock): "RASO", as SQLite's application_id.
@@ -377,25 +377,7 @@ class PostgresStore:
     _COLUMNS = SQLiteStore._COLUMNS
 
     def _where(self, q: ArticleQuery) -> tuple[str, list[Any]]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        if q.outlet:
-            clauses.append(
-                "(lower(outlet) = lower(%s) OR outlet IN (SELECT name FROM outlets WHERE id = %s))"
-            )
-            params.extend((q.outlet, q.outlet))
-        if q.language:
-            clauses.append("language = %s")
-            params.append(q.language)
-        if q.since:
-            clauses.append("published >= %s")
-            params.append(q.since)
-        if q.until:
-            clauses.append("substr(published, 1, 10) <= %s")
-            params.append(q.until)
-        if not q.duplicates:
-            clauses.append("duplicate_of IS NULL")
-        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+        return article_filter(q, "lower(outlet) = lower(%s)", "%s")
 
     def articles(self, query: ArticleQuery = ArticleQuery()) -> Iterator[Article]:
         where, params = self._where(query)

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import NotFoundError, StoreError
 from ..model import Article, Block, Outlet, Skip
-from .base import ArticleQuery, NodeRecord
+from .base import ArticleQuery, NodeRecord, article_filter
 
 APPLICATION_ID = 0x5241534F  # "RASO": marks the file as a Rashomon store
 
@@ -296,25 +296,7 @@ class SQLiteStore:
     )
 
     def _where(self, q: ArticleQuery) -> tuple[str, list[Any]]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        if q.outlet:
-            clauses.append(
-                "(outlet = ? COLLATE NOCASE OR outlet IN (SELECT name FROM outlets WHERE id = ?))"
-            )
-            params.extend((q.outlet, q.outlet))
-        if q.language:
-            clauses.append("language = ?")
-            params.append(q.language)
-        if q.since:
-            clauses.append("published >= ?")
-            params.append(q.since)
-        if q.until:
-            clauses.append("substr(published, 1, 10) <= ?")
-            params.append(q.until)
-        if not q.duplicates:
-            clauses.append("duplicate_of IS NULL")
-        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+        return article_filter(q, "outlet = ? COLLATE NOCASE", "?")
 
     def articles(self, query: ArticleQuery = ArticleQuery()) -> Iterator[Article]:
         where, params = self._where(query)
