@@ -11,7 +11,9 @@ top functions of each stage by cumulative time (spaCy alone is then not timed: t
 profiler slows the annotation stage's Python parts far more than spaCy's compiled ones,
 so the ratio would be meaningless). ``--sizes 250,500,1000,2000`` runs each size in turn
 and prints the scaling curve of each stage: milliseconds per article at each size and the
-log-log slope between the smallest and the largest (1.0 is linear).
+log-log slope between the smallest and the largest (1.0 is linear). Before the curve a
+small warm-up run (``--warmup``, 50 articles; 0 for none) loads the models and the
+gazetteer, so the smallest size does not carry the process's one-off loads.
 """
 
 from __future__ import annotations
@@ -265,6 +267,12 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="comma-separated corpus sizes: run each and print the scaling curve",
     )
+    ap.add_argument(
+        "--warmup",
+        type=int,
+        default=50,
+        help="with --sizes: articles of a discarded first run that loads the models (0: none)",
+    )
     a = ap.parse_args(argv)
     RESULTS.mkdir(parents=True, exist_ok=True)
     if a.sizes:
@@ -272,10 +280,20 @@ def main(argv: list[str] | None = None) -> int:
             sizes = sorted({int(s) for s in a.sizes.split(",") if s.strip()})
         except ValueError:
             ap.error(f"--sizes takes comma-separated whole numbers, got {a.sizes!r}")
+        if a.warmup < 0:
+            ap.error("--warmup takes a whole number of articles, 0 or more")
+        warmup_seconds = None
+        if a.warmup:
+            print(f"\n## warm-up: {a.warmup} articles (not part of the curve)", flush=True)
+            started = time.perf_counter()
+            run(a.warmup, a.workers, a.seed + 1, False, a.compare_limit)
+            warmup_seconds = round(time.perf_counter() - started, 1)
+            print(f"warm-up took {warmup_seconds} s", flush=True)
         runs = []
         for n in sizes:
             print(f"\n## {n} articles", flush=True)
             runs.append(run(n, a.workers, a.seed, False, a.compare_limit))
+            runs[-1]["warmup"] = {"articles": a.warmup, "seconds": warmup_seconds}
             print(markdown(runs[-1]), flush=True)
         out = RESULTS / f"pipeline-scaling-{runs[0]['date']}.json"
         out.write_text(json.dumps(runs, indent=1))
