@@ -45,6 +45,40 @@ def test_store_migrates_new_file_to_latest_version(tmp_path: Path) -> None:
     again.close()
 
 
+_RACE = """
+import sys, time
+from rashomon.store import SQLiteStore
+start = float(sys.argv[2])
+while time.time() < start:
+    pass
+store = SQLiteStore(sys.argv[1])
+print(store.schema_version)
+"""
+
+
+def test_store_new_file_opened_by_several_processes_at_once(tmp_path: Path) -> None:
+    """Processes creating the same new store together: one migrates, the others wait and
+    find it done (before, each ran the first migration and all but one failed)."""
+    import time
+
+    path = tmp_path / "shared.db"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    start = time.time() + 3.0
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _RACE, str(path), str(start)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        )
+        for _ in range(4)
+    ]
+    latest = migrations()[-1][0]
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        assert out.strip() == str(latest)
+    assert SQLiteStore(str(path)).schema_version == latest
+
+
 def test_store_refuses_foreign_sqlite_and_garbage(tmp_path: Path) -> None:
     other = tmp_path / "other.db"
     conn = sqlite3.connect(other)

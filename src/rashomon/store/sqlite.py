@@ -22,6 +22,23 @@ from .base import ArticleQuery, NodeRecord, article_filter
 APPLICATION_ID = 0x5241534F  # "RASO": marks the file as a Rashomon store
 
 
+def _statements(script: str) -> Iterator[str]:
+    """The statements of an SQL script, one by one (triggers' inner semicolons included)."""
+    buffer = ""
+    for piece in script.split(";"):
+        buffer += piece + ";"
+        if sqlite3.complete_statement(buffer):
+            if _has_sql(buffer):
+                yield buffer
+            buffer = ""
+    # What is left after the last semicolon is whitespace and comments.
+
+
+def _has_sql(text: str) -> bool:
+    lines = (line.split("--", 1)[0].strip() for line in text.splitlines())
+    return any(line and line != ";" for line in lines)
+
+
 def migrations() -> list[tuple[int, str]]:
     """(version, SQL) pairs, in order, from the packaged migrations folder."""
     folder = resources.files("rashomon.store").joinpath("migrations")
@@ -51,6 +68,8 @@ class SQLiteStore:
             raise StoreError(f"directory {p.parent} does not exist")
         try:
             self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            # Wait for other processes' locks (a new file being migrated) rather than fail.
+            self.conn.execute("PRAGMA busy_timeout = 30000")
             self.conn.execute("PRAGMA foreign_keys = ON")
             app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
             tables = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -61,7 +80,6 @@ class SQLiteStore:
             raise StoreError(f"{path} is an SQLite file but not a Rashomon store")
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = NORMAL")
-        self.conn.execute("PRAGMA busy_timeout = 30000")
         self._lock = threading.RLock()
         self._depth = 0
         self._migrate()
@@ -73,22 +91,36 @@ class SQLiteStore:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
     def _migrate(self) -> None:
-        current = self.schema_version
         known = migrations()
         latest = known[-1][0] if known else 0
+        if self._check_version(latest) == latest:
+            return
+        # Under the write lock, read the version again: another process opening the same
+        # new file at the same time may have migrated it while this one waited. The whole
+        # upgrade is one transaction, so a failure leaves no half schema.
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            current = self._check_version(latest)
+            for version, sql in known:
+                if version <= current:
+                    continue
+                for statement in _statements(sql):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {version}")
+            self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def _check_version(self, latest: int) -> int:
+        current = self.schema_version
         if current > latest:
             raise StoreError(
                 f"{self.path} has schema version {current}, newer than this Rashomon "
                 f"({latest}); upgrade Rashomon"
             )
-        for version, sql in known:
-            if version <= current:
-                continue
-            # executescript commits first; wrap the script so a failure leaves no half schema.
-            self.conn.executescript(
-                f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA application_id = {APPLICATION_ID};\n"
-                f"PRAGMA user_version = {version};\nCOMMIT;"
-            )
+        return current
 
     # -- transactions -------------------------------------------------------------------
 
