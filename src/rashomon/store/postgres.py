@@ -25,9 +25,10 @@ from urllib.parse import urlsplit, urlunsplit
 import numpy as np
 
 from ..errors import MissingDependency, NotFoundError, StoreError
-from ..model import Article, Outlet, Skip
+from ..model import Article, Skip
 from .base import ArticleQuery, NodeRecord, article_filter
-from .sqlite import SQLiteStore, _article, _blocks_json, _chunks, _now
+from .sql import SQLStore, now
+from .sqlite import SQLiteStore, _article, _blocks_json
 
 #: Held by every write transaction (pg_advisory_xact_lock): "RASO", as SQLite's application_id.
 WRITE_LOCK = 0x5241534F
@@ -88,7 +89,7 @@ def _connect(url: str) -> Any:
         raise StoreError(f"bad PostgreSQL URL {redact(url)}: {exc}") from exc
 
 
-class PostgresStore:
+class PostgresStore(SQLStore):
     """A store on a PostgreSQL server. Like :class:`SQLiteStore`, one per process (or per
     thread: the web app opens one for each)."""
 
@@ -191,21 +192,19 @@ class PostgresStore:
             finally:
                 self._depth = 0
 
-    def close(self) -> None:
-        self.conn.close()
-
-    def __enter__(self) -> PostgresStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     def watch(self) -> PostgresWatch:
         """A counter that moves whenever a transaction that changed the store commits."""
         return PostgresWatch(self.url)
 
-    def _rows(self, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
-        return self.conn.execute(sql, params).fetchall()
+    @staticmethod
+    def _sql(sql: str) -> str:
+        return sql.replace("?", "%s")
+
+    _text = staticmethod(_t)
+
+    def _exec(self, sql: str, params: Any = ()) -> Any:
+        # No parameters: None, so that a literal % is not read as a placeholder.
+        return self.conn.execute(self._sql(sql), params or None)
 
     def _stream(self, sql: str, params: Any = None, size: int = 2000) -> Iterator[tuple]:
         """Rows fetched ``size`` at a time through a server-side cursor, so a caller can
@@ -216,61 +215,6 @@ class PostgresStore:
             yield from cur
 
     # -- outlets ------------------------------------------------------------------------
-
-    def upsert_outlets(self, outlets: list[Outlet]) -> None:
-        with self.transaction():
-            self.conn.cursor().executemany(
-                """INSERT INTO outlets (id, name, domains, aliases, country, language, owner,
-                                        state_affiliated, ratings)
-                   VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)
-                   ON CONFLICT (id) DO UPDATE SET
-                     name = excluded.name,
-                     domains = CASE WHEN excluded.domains = '[]' THEN outlets.domains
-                                    ELSE excluded.domains END,
-                     aliases = CASE WHEN excluded.aliases = '[]' THEN outlets.aliases
-                                    ELSE excluded.aliases END,
-                     country = coalesce(excluded.country, outlets.country),
-                     language = coalesce(excluded.language, outlets.language),
-                     owner = coalesce(excluded.owner, outlets.owner),
-                     state_affiliated = coalesce(excluded.state_affiliated,
-                                                 outlets.state_affiliated),
-                     ratings = CASE WHEN excluded.ratings = '{}' THEN outlets.ratings
-                                    ELSE excluded.ratings END""",
-                [
-                    (
-                        _t(o.id),
-                        _t(o.name),
-                        json.dumps(o.domains),
-                        json.dumps(o.aliases),
-                        _t(o.country),
-                        _t(o.language),
-                        _t(o.owner),
-                        None if o.state_affiliated is None else int(o.state_affiliated),
-                        json.dumps(o.ratings, sort_keys=True),
-                    )
-                    for o in outlets
-                ],
-            )
-
-    def outlets(self) -> list[Outlet]:
-        rows = self._rows(
-            "SELECT id, name, domains, aliases, country, language, owner, state_affiliated, "
-            "ratings FROM outlets ORDER BY name"
-        )
-        return [
-            Outlet(
-                id=r[0],
-                name=r[1],
-                domains=json.loads(r[2]),
-                aliases=json.loads(r[3]),
-                country=r[4],
-                language=r[5],
-                owner=r[6],
-                state_affiliated=None if r[7] is None else bool(r[7]),
-                ratings=json.loads(r[8]),
-            )
-            for r in rows
-        ]
 
     # -- articles -----------------------------------------------------------------------
 
@@ -314,30 +258,12 @@ class PostgresStore:
                     a.duplicate_score,
                     json.dumps(a.meta, sort_keys=True, ensure_ascii=False),
                     signature.astype("<u4").tobytes(),
-                    _now(),
+                    now(),
                     list(band_keys),
                 ),
             )
             self.add_source(a.id, a.path, a.locator)
         return bool(cur.fetchone()[0])
-
-    def add_source(self, article_id: str, path: str, locator: str) -> None:
-        path, locator = _t(path), _t(locator)
-        self.conn.execute(
-            "INSERT INTO article_sources (article_id, path, locator) VALUES (%s, %s, %s) "
-            "ON CONFLICT DO NOTHING",
-            (article_id, path, locator),
-        )
-        self.conn.execute(
-            "DELETE FROM skips WHERE path = %s AND locator = %s AND stage = 'ingest'",
-            (path, locator),
-        )
-
-    def article_ids_by_hash(self, content_hash: str) -> list[str]:
-        rows = self._rows(
-            "SELECT id FROM articles WHERE content_hash = %s ORDER BY id", (content_hash,)
-        )
-        return [r[0] for r in rows]
 
     def band_candidates(self, band_keys: list[int]) -> list[str]:
         if not band_keys:
@@ -360,19 +286,6 @@ class PostgresStore:
             (ids,),
         )
         return {r[0]: (r[1], r[2], r[3]) for r in rows}
-
-    def members_of(self, original: str) -> list[str]:
-        rows = self._rows("SELECT id FROM articles WHERE duplicate_of = %s", (original,))
-        return [r[0] for r in rows]
-
-    def set_duplicate(
-        self, article_id: str, of: str | None, kind: str | None, score: float | None
-    ) -> None:
-        self.conn.execute(
-            "UPDATE articles SET duplicate_of = %s, duplicate_kind = %s, duplicate_score = %s "
-            "WHERE id = %s",
-            (of, kind, score, article_id),
-        )
 
     _COLUMNS = SQLiteStore._COLUMNS
 
@@ -397,10 +310,6 @@ class PostgresStore:
         for row in rows:
             yield _article(row)
 
-    def count_articles(self, query: ArticleQuery = ArticleQuery()) -> int:
-        where, params = self._where(query)
-        return int(self._rows(f"SELECT count(*) FROM articles{where}", params)[0][0])
-
     def get_article(self, ref: str) -> Article:
         """By id, or by a unique id prefix of at least 4 characters."""
         rows = self._rows(f"SELECT {self._COLUMNS} FROM articles WHERE id = %s", (_t(ref),))
@@ -416,14 +325,6 @@ class PostgresStore:
             raise NotFoundError(f"no article '{ref}' in {self.path} (see 'rashomon articles')")
         return _article(rows[0])
 
-    def sources_of(self, article_id: str) -> list[tuple[str, str]]:
-        rows = self._rows(
-            "SELECT path, locator FROM article_sources WHERE article_id = %s "
-            "ORDER BY path, locator",
-            (article_id,),
-        )
-        return [(r[0], r[1]) for r in rows]
-
     # -- annotations --------------------------------------------------------------------
 
     def save_annotations(self, article_id: str, signature: str, data: str) -> None:
@@ -432,7 +333,7 @@ class PostgresStore:
             "VALUES (%s, %s, %s, %s) ON CONFLICT (article_id) DO UPDATE SET "
             "signature = excluded.signature, data = excluded.data, "
             "annotated_at = excluded.annotated_at",
-            (article_id, signature, _t(data), _now()),
+            (article_id, signature, _t(data), now()),
         )
         self.conn.execute(
             "DELETE FROM skips WHERE path = %s AND stage = 'annotate'", (f"article:{article_id}",)
@@ -488,51 +389,6 @@ class PostgresStore:
                 for row in assignment:
                     cp.write_row(row)
 
-    def entities(
-        self, type_: str | None = None, limit: int | None = None, offset: int = 0
-    ) -> list[dict[str, Any]]:
-        sql = "SELECT data FROM entities"
-        params: list[Any] = []
-        if type_:
-            sql += " WHERE type = %s"
-            params.append(type_.upper())
-        sql += " ORDER BY mentions DESC, name, id"
-        if limit is not None:
-            sql += " LIMIT %s OFFSET %s"
-            params += [limit, offset]
-        return [json.loads(r[0]) for r in self._rows(sql, params)]
-
-    def find_entities(self, name: str) -> list[dict[str, Any]]:
-        """By id, name or alias (case-insensitive), else by the words of an alias."""
-        from ..entities.keys import fold, skeleton
-
-        rows = [
-            json.loads(r[0])
-            for r in self._rows("SELECT data FROM entities ORDER BY mentions DESC, name, id")
-        ]
-        want = fold(name)
-        exact = [
-            e
-            for e in rows
-            if e["id"] == name or any(fold(a) == want for a in [e["name"], *e["aliases"]])
-        ]
-        if exact:
-            return exact
-        words = {skeleton(w) for w in want.split()}
-        return [
-            e
-            for e in rows
-            if any(words <= {skeleton(w) for w in fold(a).split()} for a in e["aliases"])
-        ]
-
-    def entity_mentions(self, entity_id: str) -> list[tuple[str, int, str, float]]:
-        rows = self._rows(
-            "SELECT article_id, mention, why, confidence FROM entity_mentions "
-            "WHERE entity_id = %s ORDER BY article_id, mention",
-            (entity_id,),
-        )
-        return [(r[0], r[1], r[2], r[3]) for r in rows]
-
     def entity_ids_by_article(self, ids: list[str]) -> dict[str, dict[int, str]]:
         """article id -> {mention index: entity id}, for the given articles."""
         out: dict[str, dict[int, str]] = {}
@@ -548,12 +404,6 @@ class PostgresStore:
         rows = self._rows("SELECT id, name, type FROM entities WHERE id = ANY(%s)", (ids,))
         return {i: (name, type_) for i, name, type_ in rows}
 
-    def add_entity_rule(self, kind: str, names: list[str]) -> None:
-        self.conn.execute(
-            "INSERT INTO entity_rules (kind, names, created_at) VALUES (%s, %s, %s)",
-            (kind, json.dumps(names, ensure_ascii=False), _now()),
-        )
-
     def entity_rules(self) -> list[tuple[str, list[str]]]:
         """(kind, names) of every stored merge and split, oldest first."""
         rows = self._rows("SELECT kind, names FROM entity_rules ORDER BY id")
@@ -561,35 +411,12 @@ class PostgresStore:
 
     # -- entity resolution state (incremental resolution, migration 0007) --------------
 
-    def entity_state(self) -> dict[str, str]:
-        return dict(self._rows("SELECT name, value FROM entity_state"))
-
     def set_entity_state(self, values: dict[str, str]) -> None:
         self.conn.cursor().executemany(
             "INSERT INTO entity_state (name, value) VALUES (%s, %s) "
             "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
             list(values.items()),
         )
-
-    def clear_entity_resolution(self) -> None:
-        """Forget every entity and the state that produced them (call inside a transaction)."""
-        for table in ("entities", "entity_mentions", "entity_nodes", "entity_node_keys",
-                      "entity_clusters", "entity_articles", "entity_state"):
-            self.conn.execute(f"DELETE FROM {table}")
-
-    def entity_pending(self) -> tuple[list[str], list[str]]:
-        """(annotated articles not yet resolved, resolved articles whose annotations changed
-        or went)."""
-        new = self._rows(
-            "SELECT a.article_id FROM annotations a LEFT JOIN entity_articles e "
-            "ON e.article_id = a.article_id WHERE e.article_id IS NULL ORDER BY a.article_id"
-        )
-        stale = self._rows(
-            "SELECT e.article_id FROM entity_articles e LEFT JOIN annotations a "
-            "ON a.article_id = e.article_id WHERE a.article_id IS NULL "
-            "OR e.version != a.signature || ' ' || a.annotated_at ORDER BY e.article_id"
-        )
-        return [r[0] for r in new], [r[0] for r in stale]
 
     def mark_entity_articles(self, ids: list[str]) -> None:
         """Record that the state includes these articles' current annotations."""
@@ -691,25 +518,6 @@ class PostgresStore:
         self.conn.execute("DELETE FROM entities WHERE id = ANY(%s)", (ids,))
         self.conn.execute("DELETE FROM entity_clusters WHERE entity_id = ANY(%s)", (ids,))
 
-    def insert_entities(
-        self, entities: list[dict[str, Any]], clusters: list[tuple[str, str, str, int]]
-    ) -> None:
-        """Add entities and their (entity id, base id, first article, first mention)."""
-        self.conn.cursor().executemany(
-            "INSERT INTO entities (id, name, type, country, mentions, data) "
-            "VALUES (%s, %s, %s, %s, %s, %s)",
-            [
-                (e["id"], _t(e["name"]), e["type"], _t(e.get("country")), e["mentions"],
-                 json.dumps(e, ensure_ascii=False, sort_keys=True))
-                for e in entities
-            ],
-        )
-        self.conn.cursor().executemany(
-            "INSERT INTO entity_clusters (entity_id, base, first_article, first_mention) "
-            "VALUES (%s, %s, %s, %s)",
-            clusters,
-        )
-
     def rename_entities(self, renames: list[tuple[str, str]]) -> None:
         """Give entities new ids (old, new), everywhere the id is stored; the new ids may
         be among the old ones (a swap)."""
@@ -740,43 +548,12 @@ class PostgresStore:
             rows,
         )
 
-    def reassign_entity_mentions(self, rows: list[tuple[int, str, str, float]]) -> None:
-        """(node, entity id, why, confidence): every mention of the node gets them."""
-        self.conn.cursor().executemany(
-            "UPDATE entity_mentions SET entity_id = %s, why = %s, confidence = %s "
-            "WHERE node = %s",
-            [(e, w, c, n) for n, e, w, c in rows],
-        )
-
     def entities_by_ids(self, ids: list[str]) -> list[dict[str, Any]]:
         rows = self._rows("SELECT data FROM entities WHERE id = ANY(%s)", (ids,))
         out = [json.loads(r[0]) for r in rows]
         return sorted(out, key=lambda e: (-e["mentions"], e["name"], e["id"]))
 
-    def count_entities(self, type_: str | None = None) -> int:
-        sql, params = "SELECT count(*) FROM entities", []
-        if type_:
-            sql, params = sql + " WHERE type = %s", [type_.upper()]
-        return int(self._rows(sql, params)[0][0])
-
     # -- stories ------------------------------------------------------------------------
-
-    def article_ids(self) -> list[str]:
-        return [r[0] for r in self._rows("SELECT id FROM articles ORDER BY id")]
-
-    def story_feature_basis(self) -> dict[str, str]:
-        """article id -> what its stored story features were computed from."""
-        return dict(self._rows("SELECT article_id, basis FROM story_features"))
-
-    def current_basis(self) -> dict[str, str]:
-        """article id -> what story features could be computed from now ("", "a", "ae")."""
-        out = {r[0]: "" for r in self._rows("SELECT id FROM articles")}
-        for (a,) in self._rows("SELECT article_id FROM annotations"):
-            out[a] = "a"
-        for (a,) in self._rows("SELECT DISTINCT article_id FROM entity_mentions"):
-            if a in out:
-                out[a] = "ae"
-        return out
 
     def save_story_features(
         self, rows: list[tuple[str, float | None, str, bytes | None, str | None, str]]
@@ -794,19 +571,6 @@ class PostgresStore:
             "SELECT article_id, day, data, vector, model FROM story_features ORDER BY article_id"
         ):
             yield a, day, data, None if vector is None else bytes(vector), model
-
-    def clear_stories(self, features: bool = False) -> None:
-        for table in ("story_members", "stories", "storylines"):
-            self.conn.execute(f"DELETE FROM {table}")
-        if features:
-            self.conn.execute("DELETE FROM story_features")
-
-    def story_members(self) -> dict[str, tuple[str, str]]:
-        """article id -> (story id, block id)."""
-        return {
-            a: (s, b)
-            for a, s, b in self._rows("SELECT article_id, story_id, block FROM story_members")
-        }
 
     def replace_story_members(
         self, article_ids: list[str], rows: list[tuple[str, str, str]]
@@ -857,17 +621,6 @@ class PostgresStore:
             ),
         )
 
-    def stories(self) -> list[dict[str, Any]]:
-        out = []
-        # NULLS FIRST: SQLite sorts an undated story before the dated ones.
-        for data, line in self._rows(
-            "SELECT data, storyline FROM stories ORDER BY start NULLS FIRST, id"
-        ):
-            story = json.loads(data)
-            story["storyline"] = line
-            out.append(story)
-        return out
-
     def story(self, story_id: str) -> dict[str, Any] | None:
         rows = self._rows("SELECT data, storyline FROM stories WHERE id = %s", (story_id,))
         if not rows:
@@ -875,9 +628,6 @@ class PostgresStore:
         story = json.loads(rows[0][0])
         story["storyline"] = rows[0][1]
         return story
-
-    def storylines(self) -> list[dict[str, Any]]:
-        return [json.loads(r[0]) for r in self._rows("SELECT data FROM storylines ORDER BY id")]
 
     # -- full-text search (migration 0005) ------------------------------------------------
 
@@ -946,41 +696,22 @@ class PostgresStore:
 
     # -- inputs and skips ---------------------------------------------------------------
 
-    def input_done(self, path: str, size: int, mtime_ns: int) -> bool:
-        rows = self._rows(
-            "SELECT 1 FROM inputs WHERE path = %s AND size = %s AND mtime_ns = %s",
-            (_t(path), size, mtime_ns),
-        )
-        return bool(rows)
-
     def mark_input(self, path: str, size: int, mtime_ns: int, articles: int, skipped: int) -> None:
         self.conn.execute(
             "INSERT INTO inputs (path, size, mtime_ns, articles, skipped, done_at) "
             "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (path) DO UPDATE SET "
             "size = excluded.size, mtime_ns = excluded.mtime_ns, articles = excluded.articles, "
             "skipped = excluded.skipped, done_at = excluded.done_at",
-            (_t(path), size, mtime_ns, articles, skipped, _now()),
+            (_t(path), size, mtime_ns, articles, skipped, now()),
         )
-
-    def clear_skips(self, path: str, stage: str = "ingest") -> None:
-        self.conn.execute("DELETE FROM skips WHERE path = %s AND stage = %s", (_t(path), stage))
 
     def add_skip(self, skip: Skip) -> None:
         self.conn.execute(
             "INSERT INTO skips (path, locator, stage, reason, detail, created_at) "
             "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (path, locator, stage) DO UPDATE SET "
             "reason = excluded.reason, detail = excluded.detail, created_at = excluded.created_at",
-            (_t(skip.path), _t(skip.locator), skip.stage, _t(skip.reason), _t(skip.detail), _now()),
+            (_t(skip.path), _t(skip.locator), skip.stage, _t(skip.reason), _t(skip.detail), now()),
         )
-
-    def skips(self, stage: str | None = None) -> list[Skip]:
-        sql = "SELECT path, reason, locator, stage, detail FROM skips"
-        params: tuple[str, ...] = ()
-        if stage:
-            sql += " WHERE stage = %s"
-            params = (stage,)
-        rows = self._rows(sql + " ORDER BY path, locator", params)
-        return [Skip(path=r[0], reason=r[1], locator=r[2], stage=r[3], detail=r[4]) for r in rows]
 
 
 # ts_headline's options: about FTS5's snippet(..., 24): one fragment of up to 24 words.

@@ -8,7 +8,6 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -16,8 +15,9 @@ from typing import Any
 import numpy as np
 
 from ..errors import NotFoundError, StoreError
-from ..model import Article, Block, Outlet, Skip
+from ..model import Article, Block, Skip
 from .base import ArticleQuery, NodeRecord, article_filter
+from .sql import SQLStore, now
 
 APPLICATION_ID = 0x5241534F  # "RASO": marks the file as a Rashomon store
 
@@ -50,11 +50,7 @@ def migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-class SQLiteStore:
+class SQLiteStore(SQLStore):
     """The default store. Not shared across threads; open one per process."""
 
     def __init__(self, path: str, *, create: bool = True) -> None:
@@ -147,73 +143,11 @@ class SQLiteStore:
             finally:
                 self._depth = 0
 
-    def close(self) -> None:
-        self.conn.close()
-
-    def __enter__(self) -> SQLiteStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     def watch(self) -> SQLiteWatch:
         """A counter that moves whenever another connection commits to the store."""
         return SQLiteWatch(self.path)
 
     # -- outlets ------------------------------------------------------------------------
-
-    def upsert_outlets(self, outlets: list[Outlet]) -> None:
-        with self.transaction():
-            for o in outlets:
-                self.conn.execute(
-                    """INSERT INTO outlets (id, name, domains, aliases, country, language, owner,
-                                            state_affiliated, ratings)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                       ON CONFLICT (id) DO UPDATE SET
-                         name = excluded.name,
-                         domains = CASE WHEN excluded.domains = '[]' THEN outlets.domains
-                                        ELSE excluded.domains END,
-                         aliases = CASE WHEN excluded.aliases = '[]' THEN outlets.aliases
-                                        ELSE excluded.aliases END,
-                         country = coalesce(excluded.country, outlets.country),
-                         language = coalesce(excluded.language, outlets.language),
-                         owner = coalesce(excluded.owner, outlets.owner),
-                         state_affiliated = coalesce(excluded.state_affiliated,
-                                                     outlets.state_affiliated),
-                         ratings = CASE WHEN excluded.ratings = '{}' THEN outlets.ratings
-                                        ELSE excluded.ratings END""",
-                    (
-                        o.id,
-                        o.name,
-                        json.dumps(o.domains),
-                        json.dumps(o.aliases),
-                        o.country,
-                        o.language,
-                        o.owner,
-                        None if o.state_affiliated is None else int(o.state_affiliated),
-                        json.dumps(o.ratings, sort_keys=True),
-                    ),
-                )
-
-    def outlets(self) -> list[Outlet]:
-        rows = self.conn.execute(
-            "SELECT id, name, domains, aliases, country, language, owner, state_affiliated, "
-            "ratings FROM outlets ORDER BY name"
-        ).fetchall()
-        return [
-            Outlet(
-                id=r[0],
-                name=r[1],
-                domains=json.loads(r[2]),
-                aliases=json.loads(r[3]),
-                country=r[4],
-                language=r[5],
-                owner=r[6],
-                state_affiliated=None if r[7] is None else bool(r[7]),
-                ratings=json.loads(r[8]),
-            )
-            for r in rows
-        ]
 
     # -- articles -----------------------------------------------------------------------
 
@@ -245,7 +179,7 @@ class SQLiteStore:
                 a.duplicate_score,
                 json.dumps(a.meta, sort_keys=True, ensure_ascii=False),
                 signature.astype("<u4").tobytes(),
-                _now(),
+                now(),
             ),
         )
         inserted = cur.rowcount == 1
@@ -256,22 +190,6 @@ class SQLiteStore:
             )
         self.add_source(a.id, a.path, a.locator)
         return inserted
-
-    def add_source(self, article_id: str, path: str, locator: str) -> None:
-        self.conn.execute(
-            "INSERT OR IGNORE INTO article_sources (article_id, path, locator) VALUES (?, ?, ?)",
-            (article_id, path, locator),
-        )
-        self.conn.execute(
-            "DELETE FROM skips WHERE path = ? AND locator = ? AND stage = 'ingest'",
-            (path, locator),
-        )
-
-    def article_ids_by_hash(self, content_hash: str) -> list[str]:
-        rows = self.conn.execute(
-            "SELECT id FROM articles WHERE content_hash = ? ORDER BY id", (content_hash,)
-        )
-        return [r[0] for r in rows]
 
     def band_candidates(self, band_keys: list[int]) -> list[str]:
         if not band_keys:
@@ -309,19 +227,6 @@ class SQLiteStore:
                 out[aid] = (dup, published, chash)
         return out
 
-    def members_of(self, original: str) -> list[str]:
-        rows = self.conn.execute("SELECT id FROM articles WHERE duplicate_of = ?", (original,))
-        return [r[0] for r in rows]
-
-    def set_duplicate(
-        self, article_id: str, of: str | None, kind: str | None, score: float | None
-    ) -> None:
-        self.conn.execute(
-            "UPDATE articles SET duplicate_of = ?, duplicate_kind = ?, duplicate_score = ? "
-            "WHERE id = ?",
-            (of, kind, score, article_id),
-        )
-
     _COLUMNS = (
         "id, outlet, title, published, author, url, site_name, language, language_score, path, "
         "locator, text, blocks, content_hash, duplicate_of, duplicate_kind, duplicate_score, meta"
@@ -341,10 +246,6 @@ class SQLiteStore:
         for row in self.conn.execute(sql, params):
             yield _article(row)
 
-    def count_articles(self, query: ArticleQuery = ArticleQuery()) -> int:
-        where, params = self._where(query)
-        return int(self.conn.execute(f"SELECT count(*) FROM articles{where}", params).fetchone()[0])
-
     def get_article(self, ref: str) -> Article:
         """By id, or by a unique id prefix of at least 4 characters."""
         row = self.conn.execute(
@@ -362,20 +263,13 @@ class SQLiteStore:
             raise NotFoundError(f"no article '{ref}' in {self.path} (see 'rashomon articles')")
         return _article(row)
 
-    def sources_of(self, article_id: str) -> list[tuple[str, str]]:
-        rows = self.conn.execute(
-            "SELECT path, locator FROM article_sources WHERE article_id = ? ORDER BY path, locator",
-            (article_id,),
-        )
-        return [(r[0], r[1]) for r in rows]
-
     # -- annotations --------------------------------------------------------------------
 
     def save_annotations(self, article_id: str, signature: str, data: str) -> None:
         self.conn.execute(
             "INSERT OR REPLACE INTO annotations (article_id, signature, data, annotated_at) "
             "VALUES (?, ?, ?, ?)",
-            (article_id, signature, data, _now()),
+            (article_id, signature, data, now()),
         )
         self.conn.execute(
             "DELETE FROM skips WHERE path = ? AND stage = 'annotate'", (f"article:{article_id}",)
@@ -445,53 +339,6 @@ class SQLiteStore:
             assignment,
         )
 
-    def entities(
-        self, type_: str | None = None, limit: int | None = None, offset: int = 0
-    ) -> list[dict[str, Any]]:
-        sql = "SELECT data FROM entities"
-        params: list[Any] = []
-        if type_:
-            sql += " WHERE type = ?"
-            params.append(type_.upper())
-        sql += " ORDER BY mentions DESC, name, id"
-        if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            params += [limit, offset]
-        return [json.loads(r[0]) for r in self.conn.execute(sql, params)]
-
-    def find_entities(self, name: str) -> list[dict[str, Any]]:
-        """By id, name or alias (case-insensitive), else by the words of an alias."""
-        from ..entities.keys import fold, skeleton
-
-        rows = [
-            json.loads(r[0])
-            for r in self.conn.execute(
-                "SELECT data FROM entities ORDER BY mentions DESC, name, id"
-            )
-        ]
-        want = fold(name)
-        exact = [
-            e
-            for e in rows
-            if e["id"] == name or any(fold(a) == want for a in [e["name"], *e["aliases"]])
-        ]
-        if exact:
-            return exact
-        words = {skeleton(w) for w in want.split()}
-        return [
-            e
-            for e in rows
-            if any(words <= {skeleton(w) for w in fold(a).split()} for a in e["aliases"])
-        ]
-
-    def entity_mentions(self, entity_id: str) -> list[tuple[str, int, str, float]]:
-        rows = self.conn.execute(
-            "SELECT article_id, mention, why, confidence FROM entity_mentions "
-            "WHERE entity_id = ? ORDER BY article_id, mention",
-            (entity_id,),
-        )
-        return [(r[0], r[1], r[2], r[3]) for r in rows]
-
     def entity_ids_by_article(self, ids: list[str]) -> dict[str, dict[int, str]]:
         """article id -> {mention index: entity id}, for the given articles."""
         out: dict[str, dict[int, str]] = {}
@@ -516,12 +363,6 @@ class SQLiteStore:
                 out[i] = (name, type_)
         return out
 
-    def add_entity_rule(self, kind: str, names: list[str]) -> None:
-        self.conn.execute(
-            "INSERT INTO entity_rules (kind, names, created_at) VALUES (?, ?, ?)",
-            (kind, json.dumps(names, ensure_ascii=False), _now()),
-        )
-
     def entity_rules(self) -> list[tuple[str, list[str]]]:
         """(kind, names) of every stored merge and split, oldest first."""
         return [
@@ -531,39 +372,10 @@ class SQLiteStore:
 
     # -- entity resolution state (incremental resolution) --------------------------------
 
-    def entity_state(self) -> dict[str, str]:
-        return dict(self.conn.execute("SELECT name, value FROM entity_state"))
-
     def set_entity_state(self, values: dict[str, str]) -> None:
         self.conn.executemany(
             "INSERT OR REPLACE INTO entity_state (name, value) VALUES (?, ?)", values.items()
         )
-
-    def clear_entity_resolution(self) -> None:
-        """Forget every entity and the state that produced them (call inside a transaction)."""
-        for table in ("entities", "entity_mentions", "entity_nodes", "entity_node_keys",
-                      "entity_clusters", "entity_articles", "entity_state"):
-            self.conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
-
-    def entity_pending(self) -> tuple[list[str], list[str]]:
-        """(annotated articles not yet resolved, resolved articles whose annotations changed
-        or went)."""
-        new = [
-            r[0]
-            for r in self.conn.execute(
-                "SELECT a.article_id FROM annotations a LEFT JOIN entity_articles e "
-                "ON e.article_id = a.article_id WHERE e.article_id IS NULL ORDER BY a.article_id"
-            )
-        ]
-        stale = [
-            r[0]
-            for r in self.conn.execute(
-                "SELECT e.article_id FROM entity_articles e LEFT JOIN annotations a "
-                "ON a.article_id = e.article_id WHERE a.article_id IS NULL "
-                "OR e.version != a.signature || ' ' || a.annotated_at ORDER BY e.article_id"
-            )
-        ]
-        return new, stale
 
     def mark_entity_articles(self, ids: list[str]) -> None:
         """Record that the state includes these articles' current annotations."""
@@ -660,25 +472,6 @@ class SQLiteStore:
             self.conn.execute(f"DELETE FROM entities WHERE id IN ({marks})", chunk)
             self.conn.execute(f"DELETE FROM entity_clusters WHERE entity_id IN ({marks})", chunk)
 
-    def insert_entities(
-        self, entities: list[dict[str, Any]], clusters: list[tuple[str, str, str, int]]
-    ) -> None:
-        """Add entities and their (entity id, base id, first article, first mention)."""
-        self.conn.executemany(
-            "INSERT INTO entities (id, name, type, country, mentions, data) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (e["id"], e["name"], e["type"], e.get("country"), e["mentions"],
-                 json.dumps(e, ensure_ascii=False, sort_keys=True))
-                for e in entities
-            ],
-        )
-        self.conn.executemany(
-            "INSERT INTO entity_clusters (entity_id, base, first_article, first_mention) "
-            "VALUES (?, ?, ?, ?)",
-            clusters,
-        )
-
     def rename_entities(self, renames: list[tuple[str, str]]) -> None:
         """Give entities new ids (old, new), everywhere the id is stored; the new ids may
         be among the old ones (a swap)."""
@@ -704,31 +497,7 @@ class SQLiteStore:
             rows,
         )
 
-    def reassign_entity_mentions(self, rows: list[tuple[int, str, str, float]]) -> None:
-        """(node, entity id, why, confidence): every mention of the node gets them."""
-        self.conn.executemany(
-            "UPDATE entity_mentions SET entity_id = ?, why = ?, confidence = ? WHERE node = ?",
-            [(e, w, c, n) for n, e, w, c in rows],
-        )
-
     # -- stories ------------------------------------------------------------------------
-
-    def article_ids(self) -> list[str]:
-        return [r[0] for r in self.conn.execute("SELECT id FROM articles ORDER BY id")]
-
-    def story_feature_basis(self) -> dict[str, str]:
-        """article id -> what its stored story features were computed from."""
-        return dict(self.conn.execute("SELECT article_id, basis FROM story_features"))
-
-    def current_basis(self) -> dict[str, str]:
-        """article id -> what story features could be computed from now ("", "a", "ae")."""
-        out = {r[0]: "" for r in self.conn.execute("SELECT id FROM articles")}
-        for (a,) in self.conn.execute("SELECT article_id FROM annotations"):
-            out[a] = "a"
-        for (a,) in self.conn.execute("SELECT DISTINCT article_id FROM entity_mentions"):
-            if a in out:
-                out[a] = "ae"
-        return out
 
     def save_story_features(
         self, rows: list[tuple[str, float | None, str, bytes | None, str | None, str]]
@@ -743,21 +512,6 @@ class SQLiteStore:
         yield from self.conn.execute(
             "SELECT article_id, day, data, vector, model FROM story_features ORDER BY article_id"
         )
-
-    def clear_stories(self, features: bool = False) -> None:
-        for table in ("story_members", "stories", "storylines"):
-            self.conn.execute(f"DELETE FROM {table}")
-        if features:
-            self.conn.execute("DELETE FROM story_features")
-
-    def story_members(self) -> dict[str, tuple[str, str]]:
-        """article id -> (story id, block id)."""
-        return {
-            a: (s, b)
-            for a, s, b in self.conn.execute(
-                "SELECT article_id, story_id, block FROM story_members"
-            )
-        }
 
     def replace_story_members(
         self, article_ids: list[str], rows: list[tuple[str, str, str]]
@@ -807,16 +561,6 @@ class SQLiteStore:
                     f"UPDATE stories SET storyline = ? WHERE id IN ({marks})", [line["id"], *chunk]
                 )
 
-    def stories(self) -> list[dict[str, Any]]:
-        out = []
-        for data, line in self.conn.execute(
-            "SELECT data, storyline FROM stories ORDER BY start, id"
-        ):
-            story = json.loads(data)
-            story["storyline"] = line
-            out.append(story)
-        return out
-
     def story(self, story_id: str) -> dict[str, Any] | None:
         row = self.conn.execute(
             "SELECT data, storyline FROM stories WHERE id = ?", (story_id,)
@@ -826,11 +570,6 @@ class SQLiteStore:
         story = json.loads(row[0])
         story["storyline"] = row[1]
         return story
-
-    def storylines(self) -> list[dict[str, Any]]:
-        return [
-            json.loads(r[0]) for r in self.conn.execute("SELECT data FROM storylines ORDER BY id")
-        ]
 
     # -- full-text search (migration 0005) ------------------------------------------------
 
@@ -902,46 +641,21 @@ class SQLiteStore:
             out += [json.loads(r[0]) for r in self.conn.execute(sql, chunk)]
         return sorted(out, key=lambda e: (-e["mentions"], e["name"], e["id"]))
 
-    def count_entities(self, type_: str | None = None) -> int:
-        sql, params = "SELECT count(*) FROM entities", []
-        if type_:
-            sql, params = sql + " WHERE type = ?", [type_.upper()]
-        return int(self.conn.execute(sql, params).fetchone()[0])
-
     # -- inputs and skips ---------------------------------------------------------------
-
-    def input_done(self, path: str, size: int, mtime_ns: int) -> bool:
-        row = self.conn.execute(
-            "SELECT 1 FROM inputs WHERE path = ? AND size = ? AND mtime_ns = ?",
-            (path, size, mtime_ns),
-        ).fetchone()
-        return row is not None
 
     def mark_input(self, path: str, size: int, mtime_ns: int, articles: int, skipped: int) -> None:
         self.conn.execute(
             "INSERT OR REPLACE INTO inputs (path, size, mtime_ns, articles, skipped, done_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            (path, size, mtime_ns, articles, skipped, _now()),
+            (path, size, mtime_ns, articles, skipped, now()),
         )
-
-    def clear_skips(self, path: str, stage: str = "ingest") -> None:
-        self.conn.execute("DELETE FROM skips WHERE path = ? AND stage = ?", (path, stage))
 
     def add_skip(self, skip: Skip) -> None:
         self.conn.execute(
             "INSERT OR REPLACE INTO skips (path, locator, stage, reason, detail, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            (skip.path, skip.locator, skip.stage, skip.reason, skip.detail, _now()),
+            (skip.path, skip.locator, skip.stage, skip.reason, skip.detail, now()),
         )
-
-    def skips(self, stage: str | None = None) -> list[Skip]:
-        sql = "SELECT path, reason, locator, stage, detail FROM skips"
-        params: tuple[str, ...] = ()
-        if stage:
-            sql += " WHERE stage = ?"
-            params = (stage,)
-        rows = self.conn.execute(sql + " ORDER BY path, locator", params)
-        return [Skip(path=r[0], reason=r[1], locator=r[2], stage=r[3], detail=r[4]) for r in rows]
 
 
 class SQLiteWatch:
