@@ -70,7 +70,8 @@ ALL = (
     ("align", []),
     ("stories", ["--grid", "none"]),
     ("compare", ["--copies", "1,2,4,10"]),
-    ("pipeline", ["--n", "1000"]),
+    ("pipeline", ["--sizes", "250,500,1000"]),
+    ("pipeline", ["--n", "200", "--profile"]),
     ("web", ["--requests", "1000"]),
     ("store", ["--n", "10000"]),
 )
@@ -79,6 +80,7 @@ ALL = (
 def run_all(argv: list[str]) -> int:
     """Run every benchmark of BENCHMARKS.md one after another; report the time of each."""
     import time
+    import traceback
 
     ap = argparse.ArgumentParser(prog="python -m bench all")
     ap.add_argument("--skip", action="append", default=[], help="a benchmark to leave out")
@@ -90,7 +92,12 @@ def run_all(argv: list[str]) -> int:
             continue
         print(f"\n## python -m bench {name} {' '.join(args)}\n", flush=True)
         started = time.perf_counter()
-        code = main([name, *args])
+        try:
+            code = main([name, *args])
+        except Exception as exc:  # one benchmark's defect must not lose the others' figures
+            print(f"\nbench {name} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            traceback.print_exc()
+            code = 1
         times.append((name, " ".join(args), time.perf_counter() - started, code))
         if code:
             failures.append(name)

@@ -68,6 +68,7 @@ def run(copies: list[int], edited: bool) -> dict[str, Any]:
         rows.append(
             {
                 "copies": k,
+                "edited": edited,
                 "articles": len(story["articles"]),
                 "claims": result["claims"],
                 "scored_pairs": result["scored_pairs"],
@@ -89,13 +90,13 @@ def run(copies: list[int], edited: bool) -> dict[str, Any]:
 
 def markdown(r: dict[str, Any]) -> str:
     lines = [
-        "| copies | articles | claims aligned | scored pairs | facts | seconds |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| copies | kind | articles | claims aligned | scored pairs | facts | seconds |",
+        "|---:|---|---:|---:|---:|---:|---:|",
     ]
     for row in r["rows"]:
         kind = "edited" if row["edited"] else "exact"
         lines.append(
-            f"| {kind} | {row['articles']} | {row['claims']} | {row['scored_pairs']} | "
+            f"| {row['copies']} | {kind} | {row['articles']} | {row['claims']} | {row['scored_pairs']} | "
             f"{row['facts']} | {row['seconds']} |"
         )
     return "\n".join(lines)
