@@ -78,34 +78,28 @@ ALL = (
 
 
 def run_all(argv: list[str]) -> int:
-    """Run every benchmark of BENCHMARKS.md one after another; report the time of each."""
+    """Run every benchmark of BENCHMARKS.md one after another, each in a process of its
+    own (its peak memory is its own, and one benchmark's crash does not stop the rest);
+    report the time and exit code of each."""
+    import subprocess
     import time
-    import traceback
 
     ap = argparse.ArgumentParser(prog="python -m bench all")
     ap.add_argument("--skip", action="append", default=[], help="a benchmark to leave out")
     a = ap.parse_args(argv)
-    failures = []
     times = []
     for name, args in ALL:
         if name in a.skip:
             continue
         print(f"\n## python -m bench {name} {' '.join(args)}\n", flush=True)
         started = time.perf_counter()
-        try:
-            code = main([name, *args])
-        except Exception as exc:  # one benchmark's defect must not lose the others' figures
-            print(f"\nbench {name} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-            traceback.print_exc()
-            code = 1
+        code = subprocess.call([sys.executable, "-m", __package__ or "bench", name, *args])
         times.append((name, " ".join(args), time.perf_counter() - started, code))
-        if code:
-            failures.append(name)
     print("\n| benchmark | arguments | minutes | exit |\n|---|---|---:|---:|")
     for name, args, seconds, code in times:
         print(f"| {name} | {args} | {seconds / 60:.1f} | {code} |")
-    return 1 if failures else 0
-
+    print(f"| **all** | | {sum(t[2] for t in times) / 60:.1f} | |")
+    return 1 if any(t[3] for t in times) else 0
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
