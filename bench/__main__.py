@@ -4,8 +4,10 @@ Benchmarks: every ``bench/<name>_bench.py`` with a ``main(argv)`` runs as
 ``python -m bench <name>`` (``ingest``: throughput, memory, idempotency and duplicate
 quality of ingestion; ``store``: SQLite against PostgreSQL; see BENCHMARKS.md). Tools:
 
-  all        every benchmark of BENCHMARKS.md, one after another (under 30 minutes;
-             "stories" without its train-topic grid: --grid none)
+  all        every benchmark of BENCHMARKS.md, one after another, each in its own
+             process (under 30 minutes; "stories" without its train-topic grid);
+             --full adds the larger runs (stories at a million articles, the store
+             at 100,000, Ray, the train-topic grid): hours
   profile    cProfile of one ingest (default 2,000 articles, --workers 1)
   generate   write the synthetic corpus and its truth.json to a directory
 """
@@ -59,23 +61,37 @@ def main(argv: list[str]) -> int:
     return int(module.main(rest) or 0)
 
 
-#: Every benchmark in BENCHMARKS.md, in order, with the arguments its figures come from.
+#: Every benchmark in BENCHMARKS.md, in order, with the arguments its figures come from:
+#: ``python -m bench all`` (about 25 minutes on 2 cores).
 ALL = (
     ("ingest", ["--n", "10000"]),
     ("ingest", ["--n", "10000", "--workers", "1"]),
+    ("profile", ["--n", "2000", "--workers", "1"]),
     ("annotate", ["--docs", "150", "--repeat", "2"]),
     ("quotes", ["--split", "dev"]),
     ("quantities", []),
     ("entities", []),
-    ("align", []),
+    ("align", ["--ablations"]),
     ("stories", ["--grid", "none"]),
     ("compare", ["--copies", "1,2,4,10"]),
+    ("compare", ["--copies", "10", "--exact"]),
     ("pipeline", ["--sizes", "250,500,1000"]),
     ("pipeline", ["--n", "200", "--profile"]),
     ("web", ["--requests", "1000"]),
     ("store", ["--n", "10000"]),
 )
 
+#: The larger runs whose figures BENCHMARKS.md also shows, added by ``all --full``
+#: (hours, not minutes: the million-article clustering alone takes about 20 minutes,
+#: Ray on 1,000 articles about as long, the store at 100,000 about 25).
+FULL = (
+    ("entities", ["--parts", "incremental", "--incremental", "100000:1000"]),
+    ("stories", []),
+    ("stories_scale", []),
+    ("store", ["--n", "100000"]),
+    ("ray", ["--n", "200", "--multinode"]),
+    ("ray", ["--n", "1000", "--workers", "2"]),
+)
 
 def run_all(argv: list[str]) -> int:
     """Run every benchmark of BENCHMARKS.md one after another, each in a process of its
@@ -86,9 +102,10 @@ def run_all(argv: list[str]) -> int:
 
     ap = argparse.ArgumentParser(prog="python -m bench all")
     ap.add_argument("--skip", action="append", default=[], help="a benchmark to leave out")
+    ap.add_argument("--full", action="store_true", help="also the larger runs (hours)")
     a = ap.parse_args(argv)
     times = []
-    for name, args in ALL:
+    for name, args in ALL + FULL if a.full else ALL:
         if name in a.skip:
             continue
         print(f"\n## python -m bench {name} {' '.join(args)}\n", flush=True)
