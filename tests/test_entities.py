@@ -123,6 +123,10 @@ def test_entities_example_corpus_variants_and_negatives(tmp_path: Path, store) -
     for a, b in truth["hard_negatives"]:
         if a in by_alias and b in by_alias:
             assert by_alias[a]["id"] != by_alias[b]["id"], (a, b)
+    # The example's invented places, which the small model tags as people or a
+    # nationality, are places: the words around them say so ("northern Veldera").
+    for place in ("Veldera", "Upper Selva", "Sarnovia", "Dolvitsa"):
+        assert by_alias[place]["type"] == "PLACE", (place, by_alias[place]["type"])
 
 
 def test_entities_type_is_voted_over_inconsistent_tagger_labels() -> None:

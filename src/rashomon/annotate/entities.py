@@ -4,12 +4,16 @@ spaCy's small model makes a few errors that matter for comparing outlets, fixed 
 a given name left out of the span ("Rustem" in "Defense Minister Rustem Umerov"), a
 title inside a person span ("President Macron"), a weapon or product named like a
 person ("Taurus missiles"), a sentence-initial verb or a lowercase word tagged as a
-name. The role a text gives a person ("Ukrainian Defense Minister", "former US
-diplomat") is kept with the mention: it is how outlets describe people.
+name, and a place the model does not know tagged as a person or a nationality ("a state of
+emergency across Upper Selva province", "in northern Veldera": the words around it say it
+is a place, and then every mention of that name in the article is one). The role a text
+gives a person ("Ukrainian Defense Minister", "former US diplomat") is kept with the
+mention: it is how outlets describe people.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from ..entities.keys import PARTICLES as _PARTICLES
@@ -29,6 +33,27 @@ sheikh emir sultan ceo chairman chairwoman chair director spokesman spokeswoman 
 official officials minister-president premier deputy state attorney sir lord lady dame
 archbishop bishop cardinal rabbi imam father sister brother officer sergeant detective
 inspector agent analyst commentator diplomat lawmaker mp mep candidate nominee
+architect engineer economist historian astronomer physicist scientist researcher activist
+""".split()
+)
+
+#: Nouns that make the name before them ("Upper Selva province") or after them with "of"
+#: ("the province of Upper Selva") a place.
+PLACE_NOUNS = frozenset(
+    """
+province provinces region regions valley river basin district districts county counties
+oblast prefecture municipality town city village villages island islands peninsula coast
+republic kingdom capital
+""".split()
+)
+
+#: Words just before a name that make it a place ("northern Veldera", "neighbouring
+#: Sarnovia", "across Upper Selva").
+PLACE_BEFORE = frozenset(
+    """
+northern southern eastern western central north-eastern north-western south-eastern
+south-western northeastern northwestern southeastern southwestern neighbouring neighboring
+across throughout
 """.split()
 )
 
@@ -51,7 +76,9 @@ def _is_title(token: Any) -> bool:
 
 class Entities:
     name: ClassVar[str] = "entities"
-    version: ClassVar[str] = "1"
+    # 2: places the model tags as people or nationalities, told by the words around them;
+    # occupations before a name are roles, not part of it.
+    version: ClassVar[str] = "2"
     requires: ClassVar[tuple[str, ...]] = ("entities.spacy",)
     assigns: ClassVar[tuple[str, ...]] = ("mentions",)
 
@@ -66,6 +93,14 @@ class Entities:
                 doc.ann.mentions.append(mention)
                 for token in ent:
                     token_mention[(p_index, token.i)] = index
+        # One sense per article: a name the words around it show to be a place once is a
+        # place wherever the article tags it as a person or a nationality.
+        places = {m.text for m in doc.ann.mentions if m.label == "GPE"}
+        for i, m in enumerate(doc.ann.mentions):
+            if m.label in _PLACE_MISTAKES and m.text in places:
+                doc.ann.mentions[i] = replace(
+                    m, label="GPE", role=None, role_start=None, role_end=None
+                )
         # Components after this one map tokens to mentions without re-scanning.
         doc.cache["token_mention"] = token_mention
 
@@ -117,6 +152,8 @@ class Entities:
                 label = "PRODUCT"
             elif all(_is_title(t) for t in span):
                 return None
+        if label in _PLACE_MISTAKES and _place_context(sdoc, start, end, label):
+            label = "GPE"
         role, role_start, role_end = (None, None, None)
         if label == "PERSON":
             role_span = _role(span)
@@ -125,6 +162,33 @@ class Entities:
                 role_start, role_end = paragraph.span(role_span.start_char, role_span.end_char)
         s, e = paragraph.span(span.start_char, span.end_char)
         return Mention(s, e, text, label, role, role_start, role_end)
+
+
+#: Labels the small model gives places it does not know.
+_PLACE_MISTAKES = frozenset({"PERSON", "NORP"})
+
+
+def _place_context(sdoc: Any, start: int, end: int, label: str) -> bool:
+    """Do the words around ``sdoc[start:end]`` make it a place? A place noun after it
+    ("Upper Selva province") or before it with "of" ("the province of Upper Selva"), or a
+    compass, "neighbouring", "across" or "throughout" before it. A nationality word counts
+    only used as a noun ("neighbouring Sarnovia sent", not "northern Sarnovian towns")."""
+    after = sdoc[end] if end < len(sdoc) else None
+    if label == "NORP" and after is not None and after.pos_ in ("NOUN", "PROPN", "ADJ"):
+        return False
+    if after is not None and after.lower_ in PLACE_NOUNS and after.is_lower:
+        return True
+    if start >= 1:
+        before = sdoc[start - 1]
+        if before.lower_ in PLACE_BEFORE and (before.is_lower or before.is_sent_start):
+            return True
+        if (
+            start >= 2
+            and before.lower_ == "of"
+            and sdoc[start - 2].lower_ in PLACE_NOUNS
+        ):
+            return True
+    return False
 
 
 def _role(span: Any) -> Any:
