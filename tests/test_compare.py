@@ -154,6 +154,23 @@ def test_planted_numeric_conflicts_found_and_qualified_figures_left_alone(analys
                 assert not {_norm(s) for s in c["sentences"]} <= sentences, planted["what"]
 
 
+
+def test_fact_rows_show_their_own_sentence_and_a_conflict_shows_its_sentences(analysis) -> None:
+    """A row's text is a sentence no earlier row of the story shows, and a fact in conflict
+    shows one of the conflicting sentences (not a member that states neither value)."""
+    data, _ = analysis
+    for comp in data["comparisons"]:
+        texts = [f["text"] for f in comp["facts"]]
+        assert len(texts) == len(set(texts)), comp["story"]
+        for fact in comp["facts"]:
+            disputed = {
+                cell["sentence"]
+                for cell in fact["cells"].values()
+                if cell["status"] == "conflicting"
+            }
+            if disputed:
+                assert fact["text"] in disputed, (fact["text"], disputed)
+
 def test_planted_specificity_differences(analysis) -> None:
     data, _ = analysis
     ids = _file_ids(data)

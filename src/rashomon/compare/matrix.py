@@ -507,11 +507,16 @@ def compare_story(story_id: str, inputs: Sequence[StoryInput], aligner: Any) -> 
         pair_sum = {
             c: sum(prob.get((min(c, d), max(c, d)), 0.0) for d in fact if d != c) for c in fact
         }
-        # a sentence carrying two facts (clauses aligned apart) is shown once: another
-        # fact's row already displays it, so this one prefers a sentence of its own
+        # A fact in conflict shows one of the conflicting sentences (the row is about
+        # them); then a sentence carrying two facts (clauses aligned apart) is shown once:
+        # another fact's row already displays it, so this one prefers a sentence of its own.
+        disputed = {
+            c for c in fact for d in fact if c != d and rel[(c, d)].kind == "conflicting"
+        }
         rep = max(
             fact,
             key=lambda c: (
+                c in disputed,
                 claims[c].text not in shown,
                 pair_sum[c],
                 claims[c].prominence,
