@@ -1051,21 +1051,24 @@ def compare(story_id: str | None, db: str, limit: int, as_json: bool) -> None:
         console.print(f"  {k}: {escape(a.outlet or '(unknown)')} - {escape(a.title or aid)}")
     if len(result["facts"]) > limit:
         console.print(f"  ({len(result['facts']) - limit} more fact(s); --limit or --json)")
+    column = {aid: k for k, aid in enumerate(result["articles"], 1)}
+
+    def who(aid: str) -> str:
+        # The column number too: one outlet may have two articles in a story.
+        return escape(f"{articles[aid].outlet or aid} ({column[aid]})")
+
     for c in result["conflicts"]:
         if c["kind"] == "quote_drift":
             console.print(f"[yellow]quote drift[/yellow] ({escape(str(c['speaker_name']))}):")
             for aid, r in c["renderings"].items():
-                who = articles[aid].outlet or aid
-                console.print(f"    {escape(who)} [{r['kind']}]: {escape(r['text'])}")
+                console.print(f"    {who(aid)} \\[{r['kind']}]: {escape(r['text'])}")
         elif c["kind"] == "attribution_dropped":
-            stated = ", ".join(articles[a].outlet or a for a in c["stated_as_fact"])
-            console.print(
-                f"[yellow]attribution dropped[/yellow] in {escape(stated)}: fact {c['fact']}"
-            )
+            stated = ", ".join(who(a) for a in c["stated_as_fact"])
+            console.print(f"[yellow]attribution dropped[/yellow] in {stated}: fact {c['fact']}")
         else:
             console.print(f"[red]conflict ({c['kind']})[/red]:")
             for aid, sentence in zip(c["articles"], c["sentences"], strict=True):
-                console.print(f"    {escape(articles[aid].outlet or aid)}: {escape(sentence)}")
+                console.print(f"    {who(aid)}: {escape(sentence)}")
 
 
 @cli.command()
