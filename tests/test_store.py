@@ -234,6 +234,11 @@ def test_store_search_ranks_title_matches_first_and_folds_accents(any_store) -> 
     assert store.search_articles("envoy", limit=1, offset=1)[0] == 2
     assert store.search_articles("envoy AND OR ) (")[0] == 0  # operators are words here
     assert store.search_articles("envoy", outlet="post")[0] == 2
+    # An outlet by its id filters search as it filters listings.
+    store.upsert_outlets([Outlet(id="the-post", name="Post")])
+    assert store.search_articles("envoy", outlet="the-post")[0] == 2
+    assert store.count_articles(ArticleQuery(outlet="the-post")) == 3
+    assert store.search_articles("envoy", outlet="other")[0] == 0
     assert store.search_articles("  ") == (0, [])
 
 

@@ -50,27 +50,36 @@ class Watch(Protocol):
     def close(self) -> None: ...
 
 
-def article_filter(q: ArticleQuery, outlet_match: str, mark: str) -> tuple[str, list[Any]]:
-    """The WHERE clause of an article listing and its parameters, for either backend:
+def article_clauses(
+    q: ArticleQuery, outlet_match: str, mark: str, prefix: str = ""
+) -> tuple[list[str], list[Any]]:
+    """The conditions of an article listing and their parameters, for either backend:
     ``outlet_match`` compares the outlet column case-insensitively with one parameter,
-    ``mark`` is the driver's parameter placeholder ("?" or "%s")."""
+    ``mark`` is the driver's parameter placeholder ("?" or "%s"), ``prefix`` the articles
+    table's alias ("a.") in a join."""
     clauses: list[str] = []
     params: list[Any] = []
     if q.outlet:
-        by_id = f"outlet IN (SELECT name FROM outlets WHERE id = {mark})"
+        by_id = f"{prefix}outlet IN (SELECT name FROM outlets WHERE id = {mark})"
         clauses.append(f"({outlet_match} OR {by_id})")
         params.extend((q.outlet, q.outlet))
     if q.language:
-        clauses.append(f"language = {mark}")
+        clauses.append(f"{prefix}language = {mark}")
         params.append(q.language)
     if q.since:
-        clauses.append(f"published >= {mark}")
+        clauses.append(f"{prefix}published >= {mark}")
         params.append(q.since)
     if q.until:
-        clauses.append(f"substr(published, 1, 10) <= {mark}")
+        clauses.append(f"substr({prefix}published, 1, 10) <= {mark}")
         params.append(q.until)
     if not q.duplicates:
-        clauses.append("duplicate_of IS NULL")
+        clauses.append(f"{prefix}duplicate_of IS NULL")
+    return clauses, params
+
+
+def article_filter(q: ArticleQuery, outlet_match: str, mark: str) -> tuple[str, list[Any]]:
+    """:func:`article_clauses` as a WHERE clause ("" when nothing filters)."""
+    clauses, params = article_clauses(q, outlet_match, mark)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from ..errors import MissingDependency, NotFoundError, StoreError
 from ..model import Article, Skip
-from .base import ArticleQuery, NodeRecord, article_filter
+from .base import ArticleQuery, NodeRecord, article_clauses, article_filter
 from .sql import SQLStore, now
 from .sqlite import SQLiteStore, _article, _blocks_json
 
@@ -662,17 +662,11 @@ class PostgresStore(SQLStore):
         query = self.ts_query(text)
         if not query:
             return 0, []
-        where = ["s.document @@ q.q"]
-        params: list[Any] = []
-        if outlet:
-            where.append("lower(a.outlet) = lower(%s)")
-            params.append(outlet)
-        if since:
-            where.append("a.published >= %s")
-            params.append(since)
-        if until:
-            where.append("substr(a.published, 1, 10) <= %s")
-            params.append(until)
+        clauses, params = article_clauses(
+            ArticleQuery(outlet=outlet, since=since, until=until),
+            "lower(a.outlet) = lower(%s)", "%s", "a.",
+        )
+        where = ["s.document @@ q.q", *clauses]
         joins = (
             "FROM (SELECT to_tsquery('rashomon_search', %s) AS q) q "
             "JOIN article_search s ON s.document @@ q.q "

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..errors import NotFoundError, StoreError
 from ..model import Article, Block, Skip
-from .base import ArticleQuery, NodeRecord, article_filter
+from .base import ArticleQuery, NodeRecord, article_clauses, article_filter
 from .sql import SQLStore, now
 
 APPLICATION_ID = 0x5241534F  # "RASO": marks the file as a Rashomon store
@@ -606,17 +606,12 @@ class SQLiteStore(SQLStore):
         match = self.fts_query(text)
         if not match:
             return 0, []
-        where = ["article_search MATCH ?"]
-        params: list[Any] = [match]
-        if outlet:
-            where.append("a.outlet = ? COLLATE NOCASE")
-            params.append(outlet)
-        if since:
-            where.append("a.published >= ?")
-            params.append(since)
-        if until:
-            where.append("substr(a.published, 1, 10) <= ?")
-            params.append(until)
+        clauses, params = article_clauses(
+            ArticleQuery(outlet=outlet, since=since, until=until),
+            "a.outlet = ? COLLATE NOCASE", "?", "a.",
+        )
+        where = ["article_search MATCH ?", *clauses]
+        params = [match, *params]
         joins = (
             "FROM article_search JOIN search_rows r ON r.n = article_search.rowid "
             "JOIN articles a ON a.id = r.article_id WHERE " + " AND ".join(where)
