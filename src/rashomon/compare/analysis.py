@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import __version__
 from ..annotate import load as load_annotations
+from ..model import Article
 from ..store import Store
 from .claims import speaker_entity
 from .framing import framing_profiles, outlet_profiles
@@ -67,25 +68,23 @@ def _entities_of(inputs: Iterable[StoryInput]) -> list[str]:
     return sorted({e for item in inputs for e in item.entity_ids.values()})
 
 
-def _article_rows(store: Store, ids: list[str]) -> list[dict[str, Any]]:
-    rows = []
-    for a in store.articles_by_ids(ids):
-        rows.append(
-            {
-                "id": a.id,
-                "outlet": a.outlet,
-                "title": a.title,
-                "published": a.published,
-                "language": a.language,
-                "path": a.url or a.path,
-                "file": a.path,
-                "locator": a.locator or None,
-                "url": a.url,
-                "duplicate_of": a.duplicate_of,
-                "duplicate_kind": a.duplicate_kind,
-            }
-        )
-    return rows
+def article_row(a: Article) -> dict[str, Any]:
+    """An article as analysis.json lists it (without its text); the web API's too."""
+    return {
+        "id": a.id,
+        "outlet": a.outlet,
+        "title": a.title,
+        "published": a.published,
+        "language": a.language,
+        "path": a.url or a.path,
+        "file": a.path,
+        "locator": a.locator or None,
+        "url": a.url,
+        "author": a.author,
+        "duplicate_of": a.duplicate_of,
+        "duplicate_kind": a.duplicate_kind,
+        "words": a.meta.get("words"),
+    }
 
 
 def _layers(store: Store, ids: list[str]) -> tuple[list[dict], list[dict]]:
@@ -190,7 +189,7 @@ def build_analysis(
     return {
         "schema": SCHEMA_VERSION,
         "generator": f"rashomon {__version__}",
-        "articles": _article_rows(store, ids),
+        "articles": [article_row(a) for a in store.articles_by_ids(ids)],
         "entities": entities,
         "quotes": quotes,
         "quantities": quantities,

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..compare.analysis import article_row
 from ..errors import InputError, NotFoundError
 from ..store import ArticleQuery, Store, open_store
 
@@ -59,25 +60,6 @@ def check_page(limit: int, offset: int) -> tuple[int, int]:
 def _page(items: list[Any], limit: int, offset: int, **filters: Any) -> Page:
     limit, offset = check_page(limit, offset)
     return Page(items[offset : offset + limit], len(items), limit, offset, filters)
-
-
-def article_row(a: Any) -> dict[str, Any]:
-    """An article as analysis.json lists it (without its text)."""
-    return {
-        "id": a.id,
-        "outlet": a.outlet,
-        "title": a.title,
-        "published": a.published,
-        "language": a.language,
-        "path": a.url or a.path,
-        "file": a.path,
-        "locator": a.locator or None,
-        "url": a.url,
-        "author": a.author,
-        "duplicate_of": a.duplicate_of,
-        "duplicate_kind": a.duplicate_kind,
-        "words": a.meta.get("words"),
-    }
 
 
 class Query:
