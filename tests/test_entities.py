@@ -140,6 +140,25 @@ def test_entities_type_is_voted_over_inconsistent_tagger_labels() -> None:
     assert types == {"Dolvitsa": "PLACE", "Selvenergo": "ORG"}
 
 
+
+def test_entities_full_name_tagged_as_organisation_is_the_person() -> None:
+    """A full personal name the tagger reads as an organisation in one article joins the
+    person of that name; an organisation named more often than the person does not, and
+    neither does a place."""
+    refs = [MentionRef("a", 0, "Andrej Holub", "PERSON"), MentionRef("a", 1, "Holub", "PERSON"),
+            MentionRef("b", 0, "Andrej Holub", "ORG"),
+            MentionRef("c", 0, "Walt Disney", "PERSON"),
+            MentionRef("d", 0, "Walt Disney", "ORG"), MentionRef("e", 0, "Walt Disney", "ORG"),
+            MentionRef("f", 0, "Maria Luisa", "PERSON"), MentionRef("g", 0, "Maria Luisa", "GPE")]
+    result = resolve(refs)
+    entity = {(m.article_id, m.index): result.assignment[(m.article_id, m.index)][0]
+              for m in refs}
+    assert entity[("a", 0)] == entity[("b", 0)]
+    assert result.assignment[("b", 0)][1] == "person-name"
+    assert {e.type for e in result.entities.values() if e.name == "Andrej Holub"} == {"PERSON"}
+    assert entity[("c", 0)] != entity[("d", 0)]
+    assert entity[("f", 0)] != entity[("g", 0)]
+
 def test_entities_distinct_people_get_distinct_ids_and_short_names_do_not_collide() -> None:
     refs = [MentionRef("a", 0, "Irina Benedek", "PERSON"), MentionRef("a", 1, "Benedek", "PERSON"),
             MentionRef("b", 0, "Xenia Benedek", "PERSON"), MentionRef("b", 1, "Benedek", "PERSON")]

@@ -157,6 +157,9 @@ class Node:
             out.add("p:" + skeleton(surname.split()[-1]))
             if given == "?" and " " not in surname:
                 out.add("l:" + skeleton(surname))
+            else:
+                # A full name meets a name of the same words tagged otherwise ("person-name").
+                out.update("x:" + k for k in map(name_key, self.surfaces) if " " in k)
         elif self.kind == "ACRONYM":
             out.add("x:" + self.key)
         elif self.kind == "NAME":
@@ -434,6 +437,26 @@ def group(nodes: list[Node], rules: Rules) -> tuple[list[int], list[tuple[str, f
                         uf.union(first, n)
                         if n != first:
                             reason[n] = ("transliteration", 0.7)
+
+    # A full personal name the tagger read as an organisation or a group in some article
+    # ("the chief executive, Andrej Holub," tagged ORG) is the person of that name named
+    # elsewhere, when the person reading is the more frequent one. A place never is.
+    person_named: dict[str, int] = {}
+    for n, node in enumerate(nodes):
+        if node.kind == "PERSON" and not node.key.startswith("?|"):
+            for surface in node.surfaces:
+                person_named.setdefault(name_key(surface), n)
+    for n, node in enumerate(nodes):
+        target = person_named.get(node.key) if node.kind == "NAME" else None
+        if (
+            target is not None
+            and " " in node.key
+            and not node.labels["PLACE"]
+            and node.count <= nodes[target].count
+            and allowed(n, target)
+        ):
+            uf.union(n, target)
+            reason[n] = ("person-name", 0.7)
 
     # Places the gazetteer does not know: spelling variants of one name (Dolvitsa,
     # Dolvica) share a skeleton and are near-identical strings.
