@@ -277,21 +277,10 @@ def articles(
 
 
 def _article_summary(a: Any) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "outlet": a.outlet,
-        "title": a.title,
-        "published": a.published,
-        "language": a.language,
-        "path": a.path,
-        "locator": a.locator,
-        "url": a.url,
-        "author": a.author,
-        "duplicate_of": a.duplicate_of,
-        "duplicate_kind": a.duplicate_kind,
-        "duplicate_score": a.duplicate_score,
-        "words": a.meta.get("words"),
-    }
+    """An article as analysis.json and the web API list it, with its duplicate score."""
+    from .compare.analysis import article_row
+
+    return {**article_row(a), "duplicate_score": a.duplicate_score}
 
 
 @cli.command()
