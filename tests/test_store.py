@@ -408,3 +408,85 @@ def test_store_postgresql_readers_do_not_wait_for_a_writer(pg_url: str) -> None:
         assert opened.wait(20), "opening the store waited for the writer's transaction"
     thread.join()
     writer.close()
+
+
+# -- PostgreSQL going away: one line, never psycopg's traceback -----------------------------
+
+
+def _cut_connections(url: str) -> None:
+    """Terminate every other backend on ``url``'s database (as an administrator, or a
+    server restart, would) and wait until they are gone."""
+    import time
+
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as admin:
+        others = ("SELECT pid FROM pg_stat_activity "
+                  "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        pids = [row[0] for row in admin.execute(others)]
+        assert pids, "nothing connected to cut"
+        for pid in pids:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        deadline = time.monotonic() + 20
+        while admin.execute(others).fetchall() and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
+def test_store_postgresql_connection_lost_is_a_store_error(pg_url: str) -> None:
+    store = open_store(pg_url)
+    store.insert_article(_article(1), np.zeros(64, dtype=np.uint32), [])
+    _cut_connections(pg_url)
+    with pytest.raises(StoreError, match=r"^lost the connection to PostgreSQL at postgresql://"):
+        store.count_articles()
+    with pytest.raises(StoreError, match="lost the connection"):
+        list(store.articles())  # a streamed read: raised while iterating
+    with pytest.raises(StoreError, match="lost the connection"):
+        with store.transaction():
+            pass
+    store.close()  # closing a lost connection is quiet
+    with open_store(pg_url) as again:  # type: ignore[attr-defined]
+        assert again.count_articles() == 1  # what was committed is kept
+
+
+def test_store_postgresql_lost_mid_run_ends_the_command_with_one_line(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from conftest import EXAMPLE
+
+    from rashomon import entities
+    from rashomon.cli import main
+
+    resolve = entities.resolve_store
+
+    def cut_then_resolve(store, *args, **kwargs):
+        _cut_connections(pg_url)  # after ingest and annotation were committed
+        return resolve(store, *args, **kwargs)
+
+    monkeypatch.setattr(entities, "resolve_store", cut_then_resolve)
+    code = main(["analyze", str(EXAMPLE), "--out", str(tmp_path / "out"), "--db", pg_url])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1, err
+    assert err.startswith("error: lost the connection to PostgreSQL at postgresql://")
+    assert "terminating connection" in err or "closed" in err
+    with open_store(pg_url) as store:  # type: ignore[attr-defined]
+        ids = store.article_ids()
+        assert ids and all(store.load_annotations(i) for i in ids)
+
+
+def test_store_postgresql_wrong_database_or_user_is_one_line(
+    pg_server: str, tmp_path: Path, capsys
+) -> None:
+    from conftest import EXAMPLE
+
+    from rashomon.cli import main
+
+    host = pg_server.split("@", 1)[1].rsplit("/", 1)[0]
+    for url, expected in (
+        (f"postgresql://rashomon@{host}/no_such_db", 'database "no_such_db" does not exist'),
+        (f"postgresql://no_such_user:pw@{host}/postgres", 'role "no_such_user" does not exist'),
+    ):
+        code = main(["analyze", str(EXAMPLE), "--out", str(tmp_path / "out"), "--db", url])
+        err = capsys.readouterr().err
+        assert code == 1 and err.count("\n") == 1, err
+        assert err.startswith("error: cannot connect to PostgreSQL at ") and expected in err
+        assert ":pw@" not in err

@@ -12,14 +12,16 @@ and no two transactions wait on each other's rows. Reads never wait.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import re
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
@@ -89,6 +91,71 @@ def _connect(url: str) -> Any:
         raise StoreError(f"bad PostgreSQL URL {redact(url)}: {exc}") from exc
 
 
+def _failure(store: Any, exc: Exception) -> StoreError:
+    """One line for an error of the server or the connection, never psycopg's traceback."""
+    text = str(exc).strip()
+    first = text.splitlines()[0].strip() if text else type(exc).__name__
+    where = getattr(store, "path", "the server")
+    conn = getattr(store, "conn", None)
+    if conn is None or conn.closed or conn.broken:
+        return StoreError(
+            f"lost the connection to PostgreSQL at {where}: {first}; what was committed "
+            "is kept: run the command again once the server is reachable"
+        )
+    return StoreError(f"PostgreSQL at {where} failed: {first}")
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _guard(fn: F) -> F:
+    """``fn`` with psycopg's OperationalError (the server shut down or restarted, the
+    connection cut, a backend terminated, the disk full) turned into a StoreError."""
+    if inspect.isgeneratorfunction(fn):
+
+        @functools.wraps(fn)
+        def stream(self: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                yield from fn(self, *args, **kwargs)
+            except _psycopg().OperationalError as exc:
+                raise _failure(self, exc) from exc
+
+        return stream  # type: ignore[return-value]
+
+    @functools.wraps(fn)
+    def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(self, *args, **kwargs)
+        except _psycopg().OperationalError as exc:
+            raise _failure(self, exc) from exc
+
+    return call  # type: ignore[return-value]
+
+
+C = TypeVar("C", bound=type)
+
+
+def _guarded(cls: C) -> C:
+    """Guards every method ``cls`` has, its own and those it inherits from the SQL base
+    shared with SQLite (overridden here only, so SQLite's are untouched; see
+    :func:`_guard`): the connection can go away during any call, and the store is the
+    boundary where driver errors become ours. ``transaction`` guards itself (its commit
+    runs when the ``with`` block ends)."""
+    seen: set[str] = set()
+    for klass in cls.__mro__[:-1]:  # all but object
+        for name in vars(klass):
+            if name in seen or name.startswith("__") or name in ("transaction", "close"):
+                continue
+            seen.add(name)
+            value = inspect.getattr_static(cls, name)
+            if isinstance(value, property) and value.fget is not None:
+                setattr(cls, name, property(_guard(value.fget), doc=value.__doc__))
+            elif inspect.isfunction(value):
+                setattr(cls, name, _guard(value))
+    return cls
+
+
+@_guarded
 class PostgresStore(SQLStore):
     """A store on a PostgreSQL server. Like :class:`SQLiteStore`, one per process (or per
     thread: the web app opens one for each)."""
@@ -189,6 +256,8 @@ class PostgresStore(SQLStore):
                 with self.conn.transaction():
                     self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
                     yield
+            except _psycopg().OperationalError as exc:  # the commit too: see _guard
+                raise _failure(self, exc) from exc
             finally:
                 self._depth = 0
 
@@ -726,11 +795,13 @@ def _ellipsis(snippet: str, text: str) -> str:
     return head + snippet + tail
 
 
+@_guarded
 class PostgresWatch:
     """Counts commits that changed the store, announced by the tables' triggers (see
     migration 0001) on their own connection: the web app's cache key."""
 
     def __init__(self, url: str) -> None:
+        self.path = redact(url)
         self.conn = _connect(url)
         self._count = 0
         self._lock = threading.Lock()

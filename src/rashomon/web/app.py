@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 
 from .. import __version__
 from ..config import Config
-from ..errors import InputError, NotFoundError, RashomonError
+from ..errors import InputError, NotFoundError, RashomonError, StoreError
 from ..report import views
 from ..report.render import asset, environment
 from ..store import local_path
@@ -41,6 +41,7 @@ CODES = {
     413: "too_large",
     422: "invalid_request",
     500: "internal_error",
+    503: "store_unavailable",
 }
 
 
@@ -126,6 +127,11 @@ def create_app(
     @app.exception_handler(NotFoundError)
     async def not_found(request: Request, exc: NotFoundError) -> Response:
         return error(request, 404, "not_found", str(exc))
+
+    @app.exception_handler(StoreError)
+    async def store_down(request: Request, exc: StoreError) -> Response:
+        # The store went away (a PostgreSQL server restarting): not the client's fault.
+        return error(request, 503, "store_unavailable", str(exc))
 
     @app.exception_handler(RashomonError)
     async def bad_input(request: Request, exc: RashomonError) -> Response:
