@@ -304,3 +304,24 @@ def test_bad_input_any_paragraphs_give_sane_layers(annotator, paragraphs: list[s
     ann = _run(annotator, article)
     if not any(p.strip() for p in paragraphs):
         assert ann.notes == ["no body text to annotate"]
+
+
+def test_bad_input_component_failing_on_one_article_skips_only_that_one() -> None:
+    try:
+        annotator = Annotator(load_config())  # its own: a component is added below
+    except MissingDependency as exc:
+        pytest.skip(str(exc))
+
+    class Boom:
+        name, version, requires, assigns = "boom", "1", (), ()
+
+        def __call__(self, doc) -> None:
+            if "Varga" not in doc.text:
+                raise ValueError("cannot cope\nwith this one")
+
+    annotator.components.append(Boom())
+    bad, good = _article(["Rain fell all day."]), _article([STORY])
+    first, second = annotator.annotate([bad, good])
+    assert first == Skip(f"article:{bad.id}", "could not annotate (ValueError in component "
+                         "'boom')", stage="annotate", detail="cannot cope\nwith this one")
+    assert isinstance(second, Annotations) and second.mentions  # the batch went on

@@ -90,10 +90,21 @@ class Annotator:
             paragraphs = [Paragraph(block, offset, next(docs)) for block, offset, _ in pieces]
             ann = Annotations(article_id=article.id, notes=list(notes))
             doc = Document(article, paragraphs, ann)
-            for component in self.components:
-                component(doc)
-                for layer in component.assigns:
-                    ann.components[layer] = f"{component.name}@{component.version}"
+            try:
+                for component in self.components:
+                    component(doc)
+                    for layer in component.assigns:
+                        ann.components[layer] = f"{component.name}@{component.version}"
+            except Exception as exc:  # noqa: BLE001 - one bad article must never stop a batch
+                # The same on every engine: a skip with its reason, listed by 'skipped';
+                # the article stays unannotated, so the next run tries it again.
+                yield Skip(
+                    f"article:{article.id}",
+                    f"could not annotate ({type(exc).__name__} in component '{component.name}')",
+                    stage="annotate",
+                    detail=str(exc)[:500],
+                )
+                continue
             yield ann
 
     def _pieces(self, article: Article) -> tuple[list[tuple[int, int, str]], list[str]]:
