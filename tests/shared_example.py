@@ -46,6 +46,21 @@ def example_data() -> dict[str, Any]:
     return json.loads((example()[0] / "analysis.json").read_text("utf-8"))
 
 
+def analysis_content(out: Path) -> dict[str, Any]:
+    """``OUT/analysis.json`` without its timing, the only field engines may differ in."""
+    data = json.loads((out / "analysis.json").read_text("utf-8"))
+    data.pop("seconds")
+    return data
+
+
+def assert_same_analysis(local: dict[str, Any], other: dict[str, Any]) -> None:
+    """Two analyses' contents are equal (see :func:`analysis_content`), and not empty."""
+    assert local.keys() == other.keys()
+    for key in local:  # one key at a time, so a failure names the part that differs
+        assert other[key] == local[key], key
+    assert local["stories"] and local["entities"] and local["comparisons"]
+
+
 def store_copy(folder: Path) -> Path:
     """A private copy of the example store (for tests that write to it)."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -58,3 +58,25 @@ def test_execution_store_address_is_absolute(tmp_path, monkeypatch) -> None:
         assert store_address(store) == str(tmp_path / "here.db")
     finally:
         store.close()
+
+
+def test_execution_ray_address_with_no_cluster_is_one_line_quickly(capsys, tmp_path) -> None:
+    import socket
+    import time
+
+    ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'rashomon[ray]')")
+    from conftest import EXAMPLE
+
+    if ray.is_initialized():
+        pytest.skip("a Ray session is open in this process: the engine would use it")
+    with socket.socket() as s:  # a port nothing listens on once this socket is closed
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    started = time.monotonic()
+    code = main(["analyze", str(EXAMPLE), "--out", str(tmp_path / "out"), "--engine", "ray",
+                 "--ray-address", f"127.0.0.1:{port}"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith(f"error: no Ray cluster at 127.0.0.1:{port} (Connection refused)")
+    assert time.monotonic() - started < 30
+    assert not ray.is_initialized()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ import pytest
 ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'rashomon[ray]')")
 
 from conftest import EXAMPLE  # noqa: E402
+from shared_example import analysis_content, assert_same_analysis  # noqa: E402
 
 from rashomon.cli import main  # noqa: E402
 from rashomon.config import load_config  # noqa: E402
@@ -44,17 +44,7 @@ def _analyze(corpus: Path, out: Path, *extra: str) -> dict[str, Any]:
     return _result(out)
 
 
-def _result(out: Path) -> dict[str, Any]:
-    data = json.loads((out / "analysis.json").read_text("utf-8"))
-    data.pop("seconds")  # timing, the only field allowed to differ
-    return data
-
-
-def _same(local: dict[str, Any], distributed: dict[str, Any]) -> None:
-    assert local.keys() == distributed.keys()
-    for key in local:  # one key at a time, so a failure names the part that differs
-        assert distributed[key] == local[key], key
-    assert local["stories"] and local["entities"] and local["comparisons"]
+_result, _same = analysis_content, assert_same_analysis
 
 
 @pytest.fixture(scope="module")
@@ -139,3 +129,147 @@ def test_ray_killed_worker_loses_nothing(engine: RayEngine, tmp_path: Path) -> N
     out = list(engine.map_batches(DiesOnce, marker, batches))
     assert Path(marker).exists()  # a worker process did die
     assert out == [[x * x for x in b] for b in batches]
+
+
+# -- failures on workers: what the local engine does, in one line -------------------------
+#
+# Stage functions and workers are defined inside the tests: Ray workers cannot import
+# test modules, so Ray ships functions and classes defined there by value.
+
+
+def test_ray_worker_raising_a_rashomon_error_raises_it_as_the_local_engine_does(
+    engine: RayEngine,
+) -> None:
+    from rashomon.errors import ConfigError, MissingDependency, StoreError
+    from rashomon.execution import LocalEngine
+
+    def fails_on_three(x: int, options: str) -> int:
+        if x == 3:
+            raise ConfigError(f"{options} for item {x}")
+        return x
+
+    class Worker:
+        def __init__(self, spec: str) -> None:
+            if spec == "no model":
+                raise MissingDependency("the model 'xx'", "pip install xx")
+            self.spec = spec
+
+        def __call__(self, batch: list[int]) -> list[int]:
+            if 5 in batch:
+                raise StoreError(f"store gone while reading {batch}")
+            return batch
+
+    for runner in (LocalEngine(), engine):
+        with pytest.raises(ConfigError) as info:
+            list(runner.map(fails_on_three, list(range(8)), "bad setting"))
+        assert str(info.value) == "bad setting for item 3"  # itself, not Ray's dump
+        with pytest.raises(StoreError) as info:
+            list(runner.map_batches(Worker, "ok", [[1, 2], [5, 6], [7]]))
+        assert str(info.value) == "store gone while reading [5, 6]"
+        with pytest.raises(MissingDependency) as info:
+            list(runner.map_batches(Worker, "no model", [[1, 2]]))
+        assert info.value.install == "pip install xx" and "the model 'xx'" in str(info.value)
+    assert list(engine.map(fails_on_three, [1, 2], "fine")) == [1, 2]  # the engine goes on
+
+
+def test_ray_worker_bug_is_one_line_with_the_traceback_kept(engine: RayEngine) -> None:
+    from rashomon.errors import WorkerError
+
+    def buggy(x: int, options: None) -> int:
+        return {}[f"key {x}\nsecond line"]
+
+    class Buggy:
+        def __init__(self, spec: None) -> None:
+            pass
+
+        def __call__(self, batch: list[int]) -> list[int]:
+            raise ValueError("bad batch\nmore detail")
+
+    with pytest.raises(WorkerError) as info:
+        list(engine.map(buggy, [1], None))
+    message = str(info.value)
+    assert "\n" not in message and "buggy" in message and "KeyError" in message
+    assert "Traceback" in info.value.remote_traceback
+    with pytest.raises(WorkerError) as info:
+        list(engine.map_batches(Buggy, None, [[1]]))
+    assert str(info.value).endswith("ValueError: bad batch") and "Buggy" in str(info.value)
+
+
+def test_ray_article_failing_in_annotation_is_a_skip_as_locally(
+    engine: RayEngine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from shared_example import store_copy
+
+    from rashomon.annotate import pipeline
+
+    class Boom:
+        """A component that fails on the one article about the observatory."""
+
+        name, version, requires, assigns = "boom", "1", (), ()
+
+        def __call__(self, doc: Any) -> None:
+            if "observatory" in doc.text.lower():
+                raise ValueError("cannot cope with this article")
+
+    class FlakyAnnotator(pipeline.Annotator):  # the local engine's annotator
+        def __init__(self, config: Any = None) -> None:
+            super().__init__(config)
+            self.components.append(Boom())
+
+    class FlakyWorker:  # each Ray actor's worker
+        def __init__(self, spec: Any) -> None:
+            # Imported on the worker, where the module is not patched: the real one.
+            from rashomon.annotate.pipeline import AnnotateWorker
+
+            self.inner = AnnotateWorker(spec)
+            self.inner.annotator.components.append(Boom())
+
+        def __call__(self, ids: list[str]) -> Any:
+            return self.inner(ids)
+
+    skips, annotated = {}, {}
+    for name, patch in (("local", ("Annotator", FlakyAnnotator)),
+                        ("ray", ("AnnotateWorker", FlakyWorker))):
+        db = store_copy(tmp_path / name)
+        with monkeypatch.context() as m:
+            m.setattr(pipeline, *patch)
+            assert main(["annotate", "--db", str(db), "--force", "--engine", name]) == 0
+        assert "1 skipped" in capsys.readouterr().out
+        with open_store(str(db)) as store:  # type: ignore[attr-defined]
+            skips[name] = [(s.path, s.reason, s.detail) for s in store.skips("annotate")]
+            annotated[name] = {i: store.load_annotations(i) for i in store.article_ids()}
+    assert skips["ray"] == skips["local"]
+    assert len(skips["local"]) == 1 and skips["local"][0][1:] == (
+        "could not annotate (ValueError in component 'boom')", "cannot cope with this article")
+    assert annotated["ray"] == annotated["local"]
+
+
+def test_ray_worker_failure_ends_analyze_with_one_line(
+    engine: RayEngine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from rashomon.annotate import pipeline
+
+    class LostStore:
+        def __init__(self, spec: Any) -> None:
+            pass
+
+        def __call__(self, ids: list[str]) -> Any:
+            from rashomon.errors import StoreError
+
+            raise StoreError("lost the connection to the store")
+
+    class Crashing:
+        def __init__(self, spec: Any) -> None:
+            pass
+
+        def __call__(self, ids: list[str]) -> Any:
+            raise RuntimeError("unexpected\nstate")
+
+    for worker, expected in (
+        (LostStore, "error: lost the connection to the store\n"),
+        (Crashing, "error: Crashing failed on a Ray worker: RuntimeError: unexpected\n"),
+    ):
+        monkeypatch.setattr(pipeline, "AnnotateWorker", worker)
+        out = tmp_path / worker.__name__
+        assert main(["analyze", str(EXAMPLE), "--out", str(out), "--engine", "ray"]) == 1
+        assert capsys.readouterr().err == expected

@@ -33,9 +33,27 @@ class NotFoundError(RashomonError):
     """A named article, entity or story does not exist in the store."""
 
 
+class WorkerError(RashomonError):
+    """A stage failed on a worker of the distributed engine for a reason of its own (a
+    bug, or a worker Ray could not run): the one-line form of what the worker raised.
+    ``remote_traceback`` keeps the worker's traceback, when there was one."""
+
+    def __init__(self, message: str, remote_traceback: str = "") -> None:
+        super().__init__(message)
+        self.remote_traceback = remote_traceback
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (str(self), self.remote_traceback))
+
+
 class MissingDependency(RashomonError):
     """An optional package (or model package) is not installed."""
 
     def __init__(self, what: str, install: str) -> None:
         super().__init__(f"{what} is not installed; install it with: {install}")
+        self.what = what
         self.install = install
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Picklable (a worker raises it, the driver re-raises it): args are the message.
+        return (type(self), (self.what, self.install))

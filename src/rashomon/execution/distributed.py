@@ -13,15 +13,18 @@ actors read their articles from it rather than through the driver.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import pickle
+import socket
+import traceback
 from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, MissingDependency
+from ..errors import ConfigError, MissingDependency, RashomonError, WorkerError
 from .local import Executor
 
 INSTALL_HINT = "pip install 'rashomon[ray]'"
@@ -31,26 +34,128 @@ def _ray() -> Any:
     try:
         import ray
         import ray.data  # noqa: F401  (the per-article stages need it)
+        import ray.exceptions  # noqa: F401  (what the driver catches)
     except ImportError as exc:
         raise MissingDependency("Ray (engine 'ray')", INSTALL_HINT) from exc
     return ray
 
 
-def _run_chunk(fn: Callable[[Any, Any], Any], chunk: list[Any], options: Any) -> list[Any]:
-    return [fn(item, options) for item in chunk]
+class _Raised:
+    """What a stage function raised on a worker, sent back as its result.
+
+    Ray would hand the driver a ``RayTaskError`` (or, from an actor pool, a Ray Data
+    exception) whose text is the worker's whole traceback wrapped in Ray's own: caught
+    on the worker instead, the driver re-raises a Rashomon error as itself, so the CLI
+    prints its one line as it does with the local engine, and anything else as a
+    one-line :class:`WorkerError` that keeps the traceback.
+    """
+
+    def __init__(self, exc: Exception, where: str) -> None:
+        self.where = where
+        self.kind = type(exc).__name__
+        self.message = str(exc)
+        self.traceback = traceback.format_exc()
+        self.error: RashomonError | None = None
+        if isinstance(exc, RashomonError):
+            try:
+                self.error = pickle.loads(pickle.dumps(exc))
+            except Exception:  # noqa: BLE001 - a subclass that cannot travel: say it in words
+                self.error = None
+
+    def exception(self) -> RashomonError:
+        if self.error is not None:
+            return self.error
+        first = self.message.strip().splitlines()[0] if self.message.strip() else ""
+        return WorkerError(
+            f"{self.where} failed on a Ray worker: {self.kind}" + (f": {first}" if first else ""),
+            self.traceback,
+        )
+
+
+def _name(fn: Any) -> str:
+    """A stage function's or a worker's name, for messages."""
+    return getattr(fn, "__name__", None) or type(fn).__name__
+
+
+def _run_chunk(fn: Callable[[Any, Any], Any], chunk: list[Any], options: Any) -> Any:
+    """A Ray task: ``fn`` over a chunk, or the first exception as a :class:`_Raised`
+    (the local engine also stops at the first)."""
+    try:
+        return [fn(item, options) for item in chunk]
+    except Exception as exc:  # noqa: BLE001 - sent back whole, re-raised on the driver
+        return _Raised(exc, _name(fn))
 
 
 class _StageActor:
-    """One Ray Data actor: builds its worker (loads its models) once, then serves batches."""
+    """One Ray Data actor: builds its worker (loads its models) once, then serves batches.
+
+    A worker that cannot be built (a model missing on this node, a store it cannot
+    open) answers every batch with that error, rather than failing the actor's start,
+    which Ray reports as a dump of the actor's traceback."""
 
     def __init__(self, factory: Callable[[Any], Any], spec: Any) -> None:
-        self.worker = factory(spec)
+        self.worker: Any = None
+        self.failed: _Raised | None = None
+        try:
+            self.worker = factory(spec)
+        except Exception as exc:  # noqa: BLE001 - sent back with the first batch
+            self.failed = _Raised(exc, _name(factory))
+
+    def _run(self, blob: bytes) -> Any:
+        if self.failed is not None:
+            return self.failed
+        try:
+            return self.worker(pickle.loads(blob))
+        except Exception as exc:  # noqa: BLE001 - sent back whole, re-raised on the driver
+            return _Raised(exc, _name(self.worker))
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         import numpy as np
 
-        outs = [pickle.dumps(self.worker(pickle.loads(blob))) for blob in batch["items"]]
+        outs = [pickle.dumps(self._run(blob)) for blob in batch["items"]]
         return {"k": np.asarray(batch["k"]), "out": np.array(outs, dtype=object)}
+
+
+def _checked(result: Any) -> Any:
+    if isinstance(result, _Raised):
+        raise result.exception()
+    return result
+
+
+def _ray_failure(exc: BaseException, address: str) -> RashomonError:
+    """One line for what Ray itself raised (a worker or node lost for good, a function
+    a node could not load): Ray's own messages run to many lines."""
+    cause = getattr(exc, "cause", None)  # RayTaskError: what the task raised
+    if isinstance(cause, BaseException) and not isinstance(cause, type(exc)):
+        if isinstance(cause, RashomonError):
+            return cause
+        exc = cause
+    text = str(exc).strip()
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    message = f"Ray failed: {type(exc).__name__}" + (f": {first}" if first else "")
+    if isinstance(exc, ModuleNotFoundError) and "rashomon" in text:
+        message += " (install rashomon on every node of the cluster)"
+    elif address and "died" in text.lower():
+        message += f" (is every node of the cluster at {address} still up?)"
+    return WorkerError(message, text)
+
+
+def _probe(address: str, timeout: float = 5.0) -> None:
+    """Fail in seconds, with one line, when nothing listens at ``address``: Ray itself
+    retries for a long while before it gives up, with a multi-line message."""
+    target = address.split("://", 1)[-1]
+    host, sep, port = target.rpartition(":")
+    if not sep or not port.isdigit():
+        return  # "auto", or a form only Ray knows: leave it to Ray
+    try:
+        with socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigError(
+            f"no Ray cluster at {address} ({reason}); start one there with "
+            f"'ray start --head --port {port}', or leave out --ray-address for a private local Ray"
+        ) from exc
 
 
 class RayEngine:
@@ -84,11 +189,14 @@ class RayEngine:
         if ray.is_initialized():
             pass  # a session the caller opened (tests share one)
         elif self.address:
+            _probe(self.address)
             try:
                 ray.init(address=self.address, logging_level=logging.ERROR,
                          log_to_driver=False, include_dashboard=False)
-            except (ConnectionError, RuntimeError, ValueError) as exc:
-                raise ConfigError(f"cannot join the Ray cluster at {self.address}: {exc}") from exc
+            except (ConnectionError, RuntimeError, ValueError, TimeoutError) as exc:
+                text = str(exc).strip()
+                first = text.splitlines()[0] if text else type(exc).__name__
+                raise ConfigError(f"cannot join the Ray cluster at {self.address}: {first}") from exc
         else:
             package_root = str(Path(__file__).resolve().parents[2])
             path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
@@ -144,12 +252,19 @@ class RayEngine:
         shared = ray.put(options)
         pending: deque[Any] = deque()
         parts = (items[i : i + size] for i in range(0, len(items), size))
-        for part in parts:
-            pending.append(remote.remote(fn, part, shared))
-            if len(pending) >= self.workers:
-                yield from ray.get(pending.popleft())
-        while pending:
-            yield from ray.get(pending.popleft())
+        try:
+            for part in parts:
+                pending.append(remote.remote(fn, part, shared))
+                if len(pending) >= self.workers:
+                    yield from _checked(ray.get(pending.popleft()))
+            while pending:
+                yield from _checked(ray.get(pending.popleft()))
+        except ray.exceptions.RayError as exc:
+            raise _ray_failure(exc, self.address) from exc
+        finally:
+            for ref in pending:  # a failed run: the tasks still queued are not wanted
+                with contextlib.suppress(Exception):
+                    ray.cancel(ref)
 
     def map_batches(
         self, factory: Callable[[Any], Any], spec: Any, batches: list[list[Any]]
@@ -178,12 +293,15 @@ class RayEngine:
         # Results come as they are done; they are handed on in input order.
         waiting: dict[int, bytes] = {}
         want = 0
-        for batch in out.iter_batches(batch_size=None, batch_format="numpy"):
-            for k, blob in zip(batch["k"].tolist(), batch["out"], strict=True):
-                waiting[int(k)] = blob
-            while want in waiting:
-                yield pickle.loads(waiting.pop(want))
-                want += 1
+        try:
+            for batch in out.iter_batches(batch_size=None, batch_format="numpy"):
+                for k, blob in zip(batch["k"].tolist(), batch["out"], strict=True):
+                    waiting[int(k)] = blob
+                while want in waiting:
+                    yield _checked(pickle.loads(waiting.pop(want)))
+                    want += 1
+        except ray.exceptions.RayError as exc:
+            raise _ray_failure(exc, self.address) from exc
         if waiting or want != len(batches):
             raise RuntimeError(f"Ray returned {want} of {len(batches)} batches")
 
