@@ -80,3 +80,37 @@ def test_execution_ray_address_with_no_cluster_is_one_line_quickly(capsys, tmp_p
     assert err.startswith(f"error: no Ray cluster at 127.0.0.1:{port} (Connection refused)")
     assert time.monotonic() - started < 30
     assert not ray.is_initialized()
+
+
+def test_execution_ray_address_of_another_server_is_one_line_quickly(capsys, tmp_path) -> None:
+    import socket
+    import threading
+    import time
+
+    ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'rashomon[ray]')")
+    from conftest import EXAMPLE
+
+    if ray.is_initialized():
+        pytest.skip("a Ray session is open in this process: the engine would use it")
+    # A server that is not Ray's: it answers like an HTTP/1 server would, then hangs up
+    # (Ray itself would keep retrying for minutes).
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+
+    def answer() -> None:
+        conn, _ = server.accept()
+        with conn:
+            conn.recv(1024)
+            conn.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n")
+
+    threading.Thread(target=answer, daemon=True).start()
+    started = time.monotonic()
+    try:
+        code = main(["analyze", str(EXAMPLE), "--out", str(tmp_path / "out"), "--engine",
+                     "ray", "--ray-address", f"127.0.0.1:{port}"])
+    finally:
+        server.close()
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith(f"error: something listens at 127.0.0.1:{port}, but not a Ray cluster")
+    assert time.monotonic() - started < 30

@@ -140,22 +140,44 @@ def _ray_failure(exc: BaseException, address: str) -> RashomonError:
     return WorkerError(message, text)
 
 
+#: An HTTP/2 client's first bytes (the preface, then an empty SETTINGS frame): a gRPC
+#: server, as Ray's GCS is, answers with a SETTINGS frame of its own.
+_HTTP2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + bytes([0, 0, 0, 4, 0, 0, 0, 0, 0])
+
+
 def _probe(address: str, timeout: float = 5.0) -> None:
-    """Fail in seconds, with one line, when nothing listens at ``address``: Ray itself
-    retries for a long while before it gives up, with a multi-line message."""
+    """Fail in seconds, with one line, when no Ray cluster listens at ``address``: Ray
+    itself retries for minutes (measured: over 3 minutes, then still waiting), whether
+    nothing listens there or another kind of server does (a dashboard's port, say)."""
     target = address.split("://", 1)[-1]
     host, sep, port = target.rpartition(":")
     if not sep or not port.isdigit():
         return  # "auto", or a form only Ray knows: leave it to Ray
+    hint = (f"start one there with 'ray start --head --port {port}', or leave out "
+            "--ray-address for a private local Ray")
     try:
-        with socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout):
-            pass
+        sock = socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout)
     except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise ConfigError(f"no Ray cluster at {address} ({reason}); {hint}") from exc
+    with sock:
+        if os.environ.get("RAY_USE_TLS", "0") not in ("", "0"):
+            return  # TLS first: the plain preface would go unanswered
+        head = b""
+        try:
+            sock.sendall(_HTTP2_PREFACE)
+            while len(head) < 9:
+                chunk = sock.recv(9 - len(head))
+                if not chunk:
+                    break
+                head += chunk
+        except OSError:
+            pass  # an answer that never came is judged below
+    if len(head) < 9 or head[3] != 4:  # byte 3 of a frame header: its type, 4 = SETTINGS
         raise ConfigError(
-            f"no Ray cluster at {address} ({reason}); start one there with "
-            f"'ray start --head --port {port}', or leave out --ray-address for a private local Ray"
-        ) from exc
+            f"something listens at {address}, but not a Ray cluster (no gRPC answer); "
+            "give the port 'ray start --head' printed (6379 unless --port said otherwise)"
+        )
 
 
 class RayEngine:
@@ -193,7 +215,8 @@ class RayEngine:
             try:
                 ray.init(address=self.address, logging_level=logging.ERROR,
                          log_to_driver=False, include_dashboard=False)
-            except (ConnectionError, RuntimeError, ValueError, TimeoutError) as exc:
+            except (ConnectionError, RuntimeError, ValueError, TimeoutError,
+                    ray.exceptions.RayError) as exc:  # RayError: a token refused, say
                 text = str(exc).strip()
                 first = text.splitlines()[0] if text else type(exc).__name__
                 raise ConfigError(f"cannot join the Ray cluster at {self.address}: {first}") from exc
