@@ -30,6 +30,7 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from .ingest_bench import REPO, git_info, machine
@@ -71,18 +72,50 @@ def _key(article: Any, corpus: Path) -> str:
     return key
 
 
+STAGES = ("ingest", "annotate", "resolve", "cluster", "compare")
+
+
+def run_stages(
+    corpus: Path,
+    store: Any,
+    config: Any,
+    timed: Callable[[str, Callable[[], Any]], Any],
+    *,
+    engine: Any = None,
+    workers: int = 1,
+    compare: Callable[[], Callable[[], Any]] | None = None,
+) -> dict[str, Any]:
+    """The stages of ``rashomon analyze`` in order (see :data:`STAGES`), each run as
+    ``timed(name, fn)``, which times ``fn()`` as it likes and returns its result: the
+    results by stage. The compare stage is ``build_analysis`` unless ``compare`` is given:
+    it is called after clustering, outside the clock, and returns the stage to time.
+    Shared by this benchmark and bench/ray_bench.py."""
+    from rashomon.annotate import annotate
+    from rashomon.compare.analysis import build_analysis
+    from rashomon.entities import resolve_store
+    from rashomon.ingest import ingest
+    from rashomon.stories import cluster_store
+
+    out: dict[str, Any] = {}
+    out["ingest"] = timed(
+        "ingest", lambda: ingest([str(corpus)], store, config, workers=workers, engine=engine)
+    )
+    out["annotate"] = timed("annotate", lambda: annotate(store, config, engine=engine))
+    out["resolve"] = timed("resolve", lambda: resolve_store(store))
+    out["cluster"] = timed("cluster", lambda: cluster_store(store, config, engine=engine))
+    fn = compare() if compare else (lambda: build_analysis(store, engine=engine))
+    out["compare"] = timed("compare", fn)
+    return out
+
+
 def run(
     n: int, workers: int, seed: int, profile: bool, compare_limit: int | None
 ) -> dict[str, Any]:
-    from rashomon.annotate import annotate
     from rashomon.annotate.nlp import load as load_nlp
     from rashomon.compare.align import Aligner
     from rashomon.compare.analysis import compare_stored_story
     from rashomon.config import load_config
-    from rashomon.entities import resolve_store
-    from rashomon.ingest import ingest
     from rashomon.store import open_store
-    from rashomon.stories import cluster_store
 
     from .generate import generate
 
@@ -95,8 +128,23 @@ def run(
     store = open_store(str(tmp / "bench.db"))
     stages: list[dict[str, Any]] = []
     profiles: dict[str, str] = {}
+    stories: list[dict[str, Any]] = []
+    counted: dict[str, int] = {}
 
-    def stage(name: str, fn: Any, count: Any) -> Any:
+    def articles_stored() -> int:
+        if "articles" not in counted:  # counted once, after ingest, off the clock
+            counted["articles"] = store.count_articles()
+        return counted["articles"]
+
+    counts: dict[str, Callable[[Any], int]] = {
+        "ingest": lambda r: r.articles_added,
+        "annotate": lambda _: articles_stored(),
+        "resolve": lambda _: articles_stored(),
+        "cluster": lambda _: articles_stored(),
+        "compare": lambda _: sum(len(s["articles"]) for s in stories),
+    }
+
+    def stage(name: str, fn: Any) -> Any:
         prof = cProfile.Profile() if profile else None
         t0 = time.perf_counter()
         if prof:
@@ -108,7 +156,7 @@ def run(
             pstats.Stats(prof, stream=buf).sort_stats("cumulative").print_stats(12)
             profiles[name] = buf.getvalue()
         seconds = time.perf_counter() - t0
-        items = count(result) if callable(count) else count
+        items = counts[name](result)
         stages.append(
             {
                 "stage": name,
@@ -121,28 +169,23 @@ def run(
         print(f"{name}: {seconds:.1f}s, {items} items, peak {_peak_mb()} MB", flush=True)
         return result
 
-    ingest_report = stage(
-        "ingest",
-        lambda: ingest([str(corpus)], store, config, workers=workers),
-        lambda r: r.articles_added,
-    )
-    articles = store.count_articles()
-    stage("annotate", lambda: annotate(store, config), articles)
-    stage("resolve", lambda: resolve_store(store), articles)
-    stage("cluster", lambda: cluster_store(store, config), articles)
-    stories = [s for s in store.stories() if len(s["articles"]) > 1]
-    if compare_limit is not None:
-        stories = stories[:compare_limit]
-    compared = sum(len(s["articles"]) for s in stories)
-    aligner = Aligner()
+    def compare_stage() -> Callable[[], int]:
+        stories.extend(s for s in store.stories() if len(s["articles"]) > 1)
+        if compare_limit is not None:
+            del stories[compare_limit:]
+        aligner = Aligner()
 
-    def compare_all() -> int:
-        facts = 0
-        for s in stories:
-            facts += len(compare_stored_story(store, s, aligner)["facts"])
-        return facts
+        def compare_all() -> int:
+            facts = 0
+            for s in stories:
+                facts += len(compare_stored_story(store, s, aligner)["facts"])
+            return facts
 
-    facts = stage("compare", compare_all, compared)
+        return compare_all
+
+    results = run_stages(corpus, store, config, stage, workers=workers, compare=compare_stage)
+    ingest_report, facts = results["ingest"], results["compare"]
+    articles = articles_stored()
     total = sum(s["seconds"] for s in stages)
 
     # spaCy's small pipeline alone over the same texts (the annotation reference).

@@ -26,19 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from .ingest_bench import REPO, git_info, machine
+from .pipeline_bench import STAGES, run_stages
 
 RESULTS = REPO / "bench" / "results"
-STAGES = ("ingest", "annotate", "resolve", "cluster", "compare")
 
 
 def run_pipeline(corpus: Path, db: Path, engine: Any) -> tuple[dict[str, float], dict[str, Any]]:
     """Seconds per stage and the analysis (without its timing field)."""
-    from rashomon.annotate import annotate
-    from rashomon.compare.analysis import build_analysis
     from rashomon.config import load_config
-    from rashomon.entities import resolve_store
-    from rashomon.ingest import ingest
-    from rashomon.stories import cluster_store
     from rashomon.store import open_store
 
     config = load_config()
@@ -57,11 +52,7 @@ def run_pipeline(corpus: Path, db: Path, engine: Any) -> tuple[dict[str, float],
         return out
 
     try:
-        timed("ingest", lambda: ingest([str(corpus)], store, config, workers=1, engine=engine))
-        timed("annotate", lambda: annotate(store, config, engine=engine))
-        timed("resolve", lambda: resolve_store(store))
-        timed("cluster", lambda: cluster_store(store, config, engine=engine))
-        data = timed("compare", lambda: build_analysis(store, engine=engine))
+        data = run_stages(corpus, store, config, timed, engine=engine, workers=1)["compare"]
     finally:
         store.close()
     data.pop("seconds")
