@@ -212,6 +212,30 @@ def test_average_link_does_not_chain() -> None:
     assert len(set(average_link(sim, 0.3))) == 1
 
 
+def test_average_link_keeps_two_tight_events_of_one_kind_apart() -> None:
+    # Two events of one kind: 0-3 and 4-7 tight inside (0.8), 0.4 across, above the
+    # threshold of 0.3 but under 0.8 x the cohesion of each.
+    sim = np.full((8, 8), 0.4)
+    sim[:4, :4] = sim[4:, 4:] = 0.8
+    np.fill_diagonal(sim, 1.0)
+    assert len(set(average_link(sim, 0.3).tolist())) == 1
+    labels = average_link(sim, 0.3, ratio=0.8, cohesive=3)
+    assert labels.tolist() == [0, 0, 0, 0, 1, 1, 1, 1]
+    # The same partition whatever the row order.
+    perm = np.array([5, 2, 7, 0, 3, 6, 1, 4])
+    again = average_link(sim[np.ix_(perm, perm)], 0.3, ratio=0.8, cohesive=3)
+    assert {frozenset(perm[again == k].tolist()) for k in set(again.tolist())} == {
+        frozenset(range(4)),
+        frozenset(range(4, 8)),
+    }
+    # Looser events (0.45 inside) do merge at 0.4 across; so do clusters under the size.
+    loose = sim.copy()
+    loose[:4, :4] = loose[4:, 4:] = 0.45
+    np.fill_diagonal(loose, 1.0)
+    assert len(set(average_link(loose, 0.3, ratio=0.8, cohesive=3).tolist())) == 1
+    assert len(set(average_link(sim, 0.3, ratio=0.8, cohesive=5).tolist())) == 1
+
+
 def test_attach_small_joins_outliers_to_their_own_story_only() -> None:
     # 0-2 one story, 3-5 another; 6 is a little under the threshold to each of 0-2 and far
     # from 3-5; 7 is far from everything.
