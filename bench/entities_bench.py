@@ -42,6 +42,17 @@ Systems, each run on the same mentions in the same run:
   (so "last year" and "this year" stay apart) instead of its head.
 * ``resolver alone`` and ``head lemma`` on the named mentions only (key restricted to the
   same mentions).
+* ``... within predicted stories``: each ECB+ topic holds two events of the same kind
+  (two arrests, two earthquakes), and "the police" or "the victim" of one is not those
+  of the other. The documents of a split are first clustered into stories by Rashomon's
+  own story clustering (:func:`predict_stories`: the stories stage's annotation, features,
+  MiniLM vectors and ``cluster_all`` at the packaged defaults, as in ``bench stories``,
+  all of a split's documents at once, told neither topics nor counts), then the head-
+  lemma and time-word groups are formed inside a predicted story, while names still link
+  across the topic through the resolver (Barhom et al. 2019, Cattan et al. 2021 do the
+  same with their document clusters). ``... within gold subtopics, oracle`` uses the gold
+  subtopics instead: an upper bound for the step, not a system. MEANTIME's stories come
+  from its English articles; in a cross-lingual pair a translation takes its original's.
 
 MEANTIME chain ids come as ``cross_intra_ORG<n>``, ``cross_ORG<n>`` and ``intra_ORG<n>``: the
 prefixes split one chain by sentence position (``cross_intra`` in the first sentences,
@@ -63,6 +74,7 @@ about ten minutes even when resolution is not linear.
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import json
 import os
@@ -405,9 +417,17 @@ class _UnionFind:
             self.parent[max(ra, rb, key=repr)] = min(ra, rb, key=repr)
 
 
-def head_rule(mentions: list[Mention], attr: str = "head") -> dict[tuple, Any]:
-    """The same-head-word baseline: one cluster per (topic, head lemma)."""
-    return {m.key: (m.topic, getattr(m, attr)) for m in mentions}
+def _scope(m: Mention, stories: dict[str, str] | None) -> Any:
+    """Where a mention's head-rule group lives: its topic, or its document's story in it."""
+    return m.topic if stories is None else (m.topic, stories[m.doc_id])
+
+
+def head_rule(
+    mentions: list[Mention], attr: str = "head", stories: dict[str, str] | None = None
+) -> dict[tuple, Any]:
+    """The same-head-word baseline: one cluster per (topic, head lemma); with ``stories``
+    (document -> story), one per (topic, story, head lemma)."""
+    return {m.key: (_scope(m, stories), getattr(m, attr)) for m in mentions}
 
 
 def resolver_clusters(mentions: list[Mention]) -> dict[tuple, Any]:
@@ -447,6 +467,7 @@ def rashomon(
     pronouns: bool = False,
     time_words: bool = False,
     resolved: dict[tuple, Any] | None = None,
+    stories: dict[str, str] | None = None,
 ) -> dict[tuple, Any]:
     """Resolver for names, the head-lemma rule for the rest, joined by one union-find.
 
@@ -456,6 +477,9 @@ def rashomon(
     he/she/his/her... join the nearest preceding person name in the article, up to three
     sentences back. ``time_words``: a time joins the times with the same words less
     prepositions and articles ("on Wednesday" = "Wednesday"; "last year" != "this year").
+    ``stories`` (document -> story): the head-lemma and time-word groups are formed inside a
+    story instead of the whole topic ("the police" of one arrest is not the police of the
+    other); names still link across stories through the resolver, which sees the topic.
     """
     resolved = resolver_clusters(mentions) if resolved is None else resolved
     uf = _UnionFind()
@@ -472,7 +496,7 @@ def rashomon(
         if m.key in resolved:
             uf.union(node, ("e", resolved[m.key]))
             if name_heads:
-                uf.union(node, ("h", m.topic, m.head))
+                uf.union(node, ("h", _scope(m, stories), m.head))
             continue
         if pronouns and m.pronoun:
             antecedent = None
@@ -490,9 +514,9 @@ def rashomon(
                 continue
         if time_words and m.type in ("TIM", "DATE"):
             words = " ".join(w for w in m.text.lower().split() if w not in _TIME_FILLER)
-            uf.union(node, ("t", m.topic, words or m.head))
+            uf.union(node, ("t", _scope(m, stories), words or m.head))
             continue
-        uf.union(node, ("h", m.topic, m.head))
+        uf.union(node, ("h", _scope(m, stories), m.head))
     return {m.key: uf.find(("m", m.key)) for m in mentions}
 
 
@@ -521,8 +545,15 @@ SYSTEMS = (
 )
 
 
-def evaluate(mentions: list[Mention]) -> dict[str, dict[str, Any]]:
-    """Every system on the same mentions: ``all`` mentions, and the ``named`` ones alone."""
+def evaluate(
+    mentions: list[Mention], scopes: dict[str, dict[str, str]] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Every system on the same mentions: ``all`` mentions, and the ``named`` ones alone.
+
+    ``scopes`` names document -> story maps ("predicted stories", "gold subtopics,
+    oracle"); for each, the head-lemma baseline and the full system are also scored with
+    their head-rule groups formed inside a story (see :func:`rashomon`).
+    """
     named = [m for m in mentions if m.name]
     resolved = resolver_clusters(mentions)
     full = dict(name_heads=True, pronouns=True, time_words=True)
@@ -539,7 +570,62 @@ def evaluate(mentions: list[Mention]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {"all": {}, "named": {}}
     for system, subset in SYSTEMS:
         out[subset][system] = score(named if subset == "named" else mentions, responses[system])
+    for where, stories in (scopes or {}).items():
+        out["all"][f"head lemma within {where}"] = score(
+            mentions, head_rule(mentions, stories=stories)
+        )
+        out["all"][f"{FULL} within {where}"] = score(
+            mentions, rashomon(mentions, **full, resolved=resolved, stories=stories)
+        )
     return out
+
+
+# --- stories: documents into events, by Rashomon's story clustering -----------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _story_annotator() -> Any:
+    """The annotation the stories stage needs (sentences and entities), loaded once."""
+    from rashomon.annotate import Annotator
+    from rashomon.config import load_config
+
+    return Annotator(
+        load_config().with_overrides({"annotate": {"components": ["sentences", "entities"]}})
+    )
+
+PREDICTED = "predicted stories"
+ORACLE = "gold subtopics, oracle"
+
+
+def predict_stories(
+    docs: list[dict[str, Any]], gold: list[str], annotator: Any = None
+) -> tuple[dict[str, str], dict[str, Any]]:
+    """Each document's story as ``rashomon cluster`` would find it, and how good that is.
+
+    The documents go through :func:`bench.stories_bench.prepare_docs` (annotation,
+    resolution, features and MiniLM vectors, as the stories stage builds them; undated)
+    and :func:`rashomon.stories.cluster.cluster_all` at the packaged defaults, all the
+    documents given at once: the clusterer is told neither the topics nor the number of
+    stories. Returns doc id -> story, and the clustering's scores against ``gold``.
+    """
+    from rashomon import embed
+
+    from . import stories_bench as sb
+    from .cluster_metrics import scores as cluster_scores
+
+    started = time.perf_counter()
+    split = sb.prepare_docs(
+        "entities", docs, gold, annotator=annotator, embeddings=embed.available()
+    )
+    labels = sb.rashomon_labels(split.features, sb.default_params())
+    stories = {d["doc_id"]: f"story{k}" for d, k in zip(docs, labels, strict=True)}
+    quality = {
+        **cluster_scores(gold, labels),
+        "docs": len(docs),
+        "minilm": embed.available(),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    return stories, quality
 
 
 # --- scaling --------------------------------------------------------------------------------
@@ -966,7 +1052,25 @@ def run(
         vote_labels(mentions, ECB_LABEL)
         dev = [m for m in mentions if int(m.topic) in ECB_DEV]
         train = [m for m in mentions if int(m.topic) not in ECB_DEV]
+        # Each split's documents clustered into stories at once, as the stories bench does.
+        annotator = _story_annotator()
+        scopes: dict[str, dict[str, dict[str, str]]] = {}
+        story_quality = {}
+        for split in ("dev", "train"):
+            ds = sorted(
+                (d for d in docs.values() if (d["topic"] in ECB_DEV) == (split == "dev")),
+                key=lambda d: d["doc_id"],
+            )
+            gold = [d["subtopic"] for d in ds]
+            predicted, story_quality[split] = predict_stories(ds, gold, annotator)
+            scopes[split] = {
+                PREDICTED: predicted,
+                ORACLE: {d["doc_id"]: g for d, g in zip(ds, gold, strict=True)},
+            }
         full = rashomon(dev, name_heads=True, pronouns=True, time_words=True)
+        full_story = rashomon(
+            dev, name_heads=True, pronouns=True, time_words=True, stories=scopes["dev"][PREDICTED]
+        )
         per_topic = {}
         for topic in ECB_DEV:
             group = [m for m in dev if m.topic == str(topic)]
@@ -974,12 +1078,15 @@ def run(
                 "mentions": len(group),
                 "head lemma (baseline)": score(group, head_rule(group))["conll_f1"],
                 FULL: score(group, full)["conll_f1"],
+                f"{FULL} within {PREDICTED}": score(group, full_story)["conll_f1"],
             }
         result["ecbplus"] = {
-            "dev": evaluate(dev),
-            "train": evaluate(train),
+            "dev": evaluate(dev, scopes["dev"]),
+            "train": evaluate(train, scopes["train"]),
+            "stories": story_quality,
             "dev_per_topic": per_topic,
             "dev_errors": error_examples(dev, full),
+            "dev_errors_within_stories": error_examples(dev, full_story),
             "dev_named_share": round(sum(1 for m in dev if m.name) / len(dev), 3),
         }
         result["seconds"]["ecbplus"] = round(time.perf_counter() - started, 1)
@@ -994,11 +1101,24 @@ def run(
                 analyse_rule(docs, mentions, lang)
             vote_labels(mentions, MEANTIME_LABEL)
             by_lang[lang] = mentions
-        scores = {lang: evaluate(ms) for lang, ms in by_lang.items()}
+        # Stories from the English articles (the annotation and MiniLM are English); in a
+        # pair, a translation takes its English original's story (same document id).
+        en_docs = sorted(load_meantime("en")[0].values(), key=lambda d: d["doc_id"])
+        en_stories, story_quality = predict_stories(
+            en_docs, [d["topic"] for d in en_docs], _story_annotator()
+        )
+        scores = {
+            lang: evaluate(ms, {PREDICTED: en_stories} if lang == "en" else None)
+            for lang, ms in by_lang.items()
+        }
         for lang in LANGS[1:]:
-            scores[f"en+{lang}"] = evaluate(paired(by_lang["en"], by_lang[lang], lang))
+            twin = {f"{code}:{d}": s for code in ("en", lang) for d, s in en_stories.items()}
+            scores[f"en+{lang}"] = evaluate(
+                paired(by_lang["en"], by_lang[lang], lang), {PREDICTED: twin}
+            )
         en_full = rashomon(by_lang["en"], name_heads=True, pronouns=True, time_words=True)
         result["meantime"] = {
+            "stories": story_quality,
             "chains": meantime_chain_note(),
             "scores": scores,
             "en_errors": error_examples(by_lang["en"], en_full),
@@ -1068,9 +1188,25 @@ def markdown(result: dict[str, Any]) -> str:
             for t, v in e["dev_per_topic"].items()
         )
         lines += [f"Dev CoNLL F1 per topic, baseline -> full system: {per_topic}", ""]
+        within = f"{FULL} within {PREDICTED}"
+        if all(within in v for v in e["dev_per_topic"].values()):
+            per_topic = ", ".join(
+                f"{t}: {_f(v[FULL])} -> {_f(v[within])}" for t, v in e["dev_per_topic"].items()
+            )
+            lines += [f"Dev CoNLL F1 per topic, full system -> within predicted stories: "
+                      f"{per_topic}", ""]
+        for split, q in e.get("stories", {}).items():
+            lines += [
+                f"Predicted stories, {split}: {q['clusters']} for {q['gold_clusters']} gold "
+                f"subtopics in {q['docs']} documents, B3 P/R/F1 {q['b3_precision']:.3f} / "
+                f"{q['b3_recall']:.3f} / {q['b3_f1']:.3f}, ARI {q['ari']:.3f} "
+                f"(MiniLM: {q['minilm']}; {q['seconds']} s)",
+                "",
+            ]
     if "meantime" in result:
         m = result["meantime"]
         systems = [s for s, subset in SYSTEMS if subset == "all"]
+        extra = [f"head lemma within {PREDICTED}", f"{FULL} within {PREDICTED}"]
         rows = []
         for corpus, ev in m["scores"].items():
             named = [
@@ -1082,10 +1218,13 @@ def markdown(result: dict[str, Any]) -> str:
                     corpus,
                     ev["all"][systems[0]]["mentions"],
                     *[_f(ev["all"][s]["conll_f1"]) for s in systems],
+                    *[_f(ev["all"][s]["conll_f1"]) if s in ev["all"] else "" for s in extra],
                     *named,
                 ]
             )
-        header = ["corpus", "mentions", *systems, "resolver alone (named)", "head lemma (named)"]
+        header = [
+            "corpus", "mentions", *systems, *extra, "resolver alone (named)", "head lemma (named)"
+        ]
         shared = ", ".join(
             f"{k} {v['shared_with_en']}/{v['chains']}"
             for k, v in m["chains"]["cross_language"].items()
@@ -1093,6 +1232,15 @@ def markdown(result: dict[str, Any]) -> str:
         lines += ["### MEANTIME entities, gold mentions, per topic corpus (CoNLL F1)", ""]
         lines += _table(header, rows)
         lines += ["", f"Chains shared with English (chain id numbers): {shared}.", ""]
+        if "stories" in m:
+            q = m["stories"]
+            lines += [
+                f"Predicted stories (English articles; a translation takes its original's): "
+                f"{q['clusters']} in {q['docs']} documents of {q['gold_clusters']} topic "
+                f"corpora, B3 precision against the corpora {q['b3_precision']:.3f} "
+                f"(MiniLM: {q['minilm']}; {q['seconds']} s)",
+                "",
+            ]
     if "scale" in result:
         rows = []
         for r in result["scale"]["rows"]:

@@ -135,15 +135,36 @@ def prepare(
     limit_topics: Sequence[int] | None = None,
 ) -> Split:
     """Annotate, resolve and featurise one split, as the stories stage would."""
+    docs = load(split)
+    if limit_topics is not None:
+        docs = [d for d in docs if d["topic"] in set(limit_topics)]
+    return prepare_docs(
+        split,
+        docs,
+        [d["subtopic"] for d in docs],
+        title=title,
+        annotator=annotator,
+        embeddings=embeddings,
+    )
+
+
+def prepare_docs(
+    name: str,
+    docs: list[dict[str, Any]],
+    gold: list[str],
+    *,
+    title: str = "structure",
+    annotator: Any = None,
+    embeddings: bool = True,
+) -> Split:
+    """Annotate, resolve and featurise any documents with ``doc_id`` and one-sentence-a-line
+    ``text`` (ECB+, MEANTIME), as the stories stage would; ``gold`` is their gold story."""
     from rashomon.annotate import Annotator
     from rashomon.config import load_config
     from rashomon.entities.resolve import MentionRef, resolve
     from rashomon.model import Skip
     from rashomon.stories import features_of
 
-    docs = load(split)
-    if limit_topics is not None:
-        docs = [d for d in docs if d["topic"] in set(limit_topics)]
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     if annotator is None:
@@ -182,7 +203,7 @@ def prepare(
         for f, v in zip(features, vectors, strict=True):
             f.vector = v
         seconds["embed"] = time.perf_counter() - started
-    return Split(split, docs, [d["subtopic"] for d in docs], features, seconds)
+    return Split(name, docs, gold, features, seconds)
 
 
 # --- systems ------------------------------------------------------------------------------
