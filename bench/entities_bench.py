@@ -159,6 +159,7 @@ class Mention:
     pronoun: bool = False
     root_i: int = -1  # the head's token index in its sentence
     rel_head: int | None = None  # a relative pronoun's antecedent token ("the man who")
+    mods: tuple[tuple[str, str], ...] = ()  # number, ordinal and name modifiers of the head
 
 
 # --- loading ----------------------------------------------------------------------------
@@ -278,6 +279,7 @@ def analyse_english(
         m.last = doc[max(ids)].lemma_.lower()
         m.pronoun = root.pos_ == "PRON" or root.tag_ in ("WP", "WP$", "WDT")
         m.root_i = root.i
+        m.mods = modifiers(root)
         if m.pronoun and root.tag_ in ("WP", "WP$", "WDT"):
             clause = next((t for t in root.ancestors if t.dep_ == "relcl"), None)
             m.rel_head = clause.head.i if clause is not None else None
@@ -297,6 +299,28 @@ def analyse_english(
         if m.type == "TIM":
             continue
         m.name = clean_name(tokens, m.label or gold_labels.get(m.type, "ORG"))
+
+
+ORDINALS = frozenset(
+    "first second third fourth fifth sixth seventh eighth ninth tenth 1st 2nd 3rd 4th 5th "
+    "6th 7th 8th 9th 10th".split()
+)
+
+
+def modifiers(root: Any) -> tuple[tuple[str, str], ...]:
+    """What tells one referent of a head from another of the same head: its numbers ("two
+    people", "39 people"), ordinals ("the second victim") and names ("the Chargers player",
+    "the Colts player"), from the head's dependents in the sentence (in the gold span or not:
+    ECB+ spans often stop at the head)."""
+    out = set()
+    for t in root.children:
+        if t.dep_ == "nummod" or (t.like_num and t.dep_ in ("amod", "compound")):
+            out.add(("num", t.lower_))
+        elif t.lower_ in ORDINALS:
+            out.add(("ord", t.lower_))
+        elif t.dep_ in ("compound", "poss") and t.pos_ == "PROPN":
+            out.add(("name", t.lower_))
+    return tuple(sorted(out))
 
 
 def _in_name(token: Any) -> bool:
@@ -468,6 +492,7 @@ def rashomon(
     time_words: bool = False,
     resolved: dict[tuple, Any] | None = None,
     stories: dict[str, str] | None = None,
+    modifier_split: bool = False,
 ) -> dict[tuple, Any]:
     """Resolver for names, the head-lemma rule for the rest, joined by one union-find.
 
@@ -480,8 +505,28 @@ def rashomon(
     ``stories`` (document -> story): the head-lemma and time-word groups are formed inside a
     story instead of the whole topic ("the police" of one arrest is not the police of the
     other); names still link across stories through the resolver, which sees the topic.
+    ``modifier_split``: a head-lemma group whose mentions carry conflicting modifiers
+    (:func:`modifiers`: "two people" and "39 people", "the first victim" and "the second
+    victim") splits by modifiers; its mentions without any join the most frequent kind.
     """
     resolved = resolver_clusters(mentions) if resolved is None else resolved
+    default_mods: dict[tuple, tuple] = {}
+    if modifier_split:
+        seen: dict[tuple, Counter] = defaultdict(Counter)
+        for m in mentions:
+            if m.key not in resolved and m.mods:
+                seen[(_scope(m, stories), m.head)][m.mods] += 1
+        for group_key, kinds in seen.items():
+            if _conflicting(kinds):
+                default_mods[group_key] = max(kinds, key=lambda k: (kinds[k], k))
+
+    def head_node(m: Mention) -> tuple:
+        group_key = (_scope(m, stories), m.head)
+        if group_key not in default_mods:
+            return ("h", *group_key)
+        own = m.mods if m.key not in resolved else ()
+        return ("h", *group_key, own or default_mods[group_key])
+
     uf = _UnionFind()
     people: dict[str, list[Mention]] = defaultdict(list)
     at: dict[tuple[str, int, int], Mention] = {}
@@ -496,7 +541,7 @@ def rashomon(
         if m.key in resolved:
             uf.union(node, ("e", resolved[m.key]))
             if name_heads:
-                uf.union(node, ("h", _scope(m, stories), m.head))
+                uf.union(node, head_node(m))
             continue
         if pronouns and m.pronoun:
             antecedent = None
@@ -516,8 +561,120 @@ def rashomon(
             words = " ".join(w for w in m.text.lower().split() if w not in _TIME_FILLER)
             uf.union(node, ("t", _scope(m, stories), words or m.head))
             continue
-        uf.union(node, ("h", _scope(m, stories), m.head))
+        uf.union(node, head_node(m))
     return {m.key: uf.find(("m", m.key)) for m in mentions}
+
+
+def _bert_chars(token: str) -> int:
+    """How many characters of word pieces the uncased MiniLM tokenizer makes of a token."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", token.lower())
+    return sum(
+        1
+        for c in text
+        if unicodedata.category(c) != "Mn" and not c.isspace() and unicodedata.category(c)[0] != "C"
+    )
+
+
+def context_vectors(docs: dict[str, dict], mentions: list[Mention]) -> dict[tuple, Any]:
+    """Each mention's MiniLM vector in its sentence: the mean of its tokens' word-piece
+    states (the sentence run once through the model, its pieces mapped back to the gold
+    tokens by their characters). Mentions past the model's 128 pieces, or in a sentence
+    whose pieces do not map back, get none."""
+    import numpy as np
+
+    from rashomon import embed
+
+    wanted = sorted({(m.doc_id, m.key[1]) for m in mentions})
+    tokens = [sentence_tokens(docs, d, s) for d, s in wanted]
+    _, states = embed.embedder().encode_both([" ".join(t) for t in tokens])
+    spans: dict[tuple[str, int], list[tuple[int, int]] | None] = {}
+    for where, words, (_, pieces) in zip(wanted, tokens, states, strict=True):
+        spans[where] = _piece_spans(words, pieces)
+    index = {w: i for i, w in enumerate(wanted)}
+    out = {}
+    for m in mentions:
+        where = (m.doc_id, m.key[1])
+        span = spans[where]
+        if span is None:
+            continue
+        rows = [r for t in m.key[2] if t < len(span) for r in range(*span[t])]
+        if rows:
+            v = states[index[where]][0][rows].mean(axis=0)
+            out[m.key] = v / max(float(np.linalg.norm(v)), 1e-12)
+    return out
+
+
+def _piece_spans(words: list[str], pieces: list[str]) -> list[tuple[int, int]] | None:
+    """Word-piece rows (start, end) of each word; None when the characters do not add up
+    (an unknown piece stands for a whole word)."""
+    out, k = [], 0
+    for w in words:
+        need, start = _bert_chars(w), k
+        while need > 0 and k < len(pieces):
+            p = pieces[k]
+            need -= need if p == "[UNK]" else len(p[2:] if p.startswith("##") else p)
+            k += 1
+        if need < 0:
+            return None
+        out.append((start, k))
+    return out
+
+
+def context_merge(
+    mentions: list[Mention],
+    response: dict[tuple, Any],
+    vectors: dict[tuple, Any],
+    stories: dict[str, str],
+    threshold: float,
+) -> dict[tuple, Any]:
+    """Clusters of one story merged while their mean MiniLM context vectors are at least
+    ``threshold`` alike (closest pair first; centroids recomputed after each merge). Two
+    clusters that both hold a name are never merged (the resolver kept them apart);
+    pronouns and times take no part."""
+    import numpy as np
+
+    by_story: dict[Any, dict[Any, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    named: set[Any] = set()
+    for m in mentions:
+        if m.name:
+            named.add(response[m.key])
+        if m.key in vectors and not m.pronoun and m.type not in ("TIM", "DATE"):
+            by_story[(m.topic, stories[m.doc_id])][response[m.key]].append(vectors[m.key])
+    uf = _UnionFind()
+    for clusters in by_story.values():
+        ids = sorted(clusters, key=repr)
+        if len(ids) < 2:
+            continue
+        sums = np.stack([np.sum(clusters[c], axis=0) for c in ids])
+        has_name = np.array([c in named for c in ids])
+        alive = np.ones(len(ids), dtype=bool)
+        while True:
+            unit = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
+            sim = unit @ unit.T
+            blocked = ~(alive[:, None] & alive[None, :]) | (has_name[:, None] & has_name[None, :])
+            np.fill_diagonal(blocked, True)
+            sim[blocked] = -1.0
+            i, j = np.unravel_index(int(np.argmax(sim)), sim.shape)
+            if sim[i, j] < threshold:
+                break
+            uf.union(ids[i], ids[j])
+            sums[i] += sums[j]
+            has_name[i] |= has_name[j]
+            alive[j] = False
+    return {k: uf.find(c) for k, c in response.items()}
+
+
+def _conflicting(kinds: Counter) -> bool:
+    """Whether two of these modifier sets give the same kind different values."""
+    sets = [defaultdict(set) for _ in kinds]
+    for d, mods in zip(sets, kinds, strict=True):
+        for kind, word in mods:
+            d[kind].add(word)
+    return any(
+        a[k] != b[k] for i, a in enumerate(sets) for b in sets[i + 1 :] for k in a.keys() & b.keys()
+    )
 
 
 def score(mentions: list[Mention], response: dict[tuple, Any]) -> dict[str, Any]:
