@@ -88,3 +88,23 @@ def test_entities_bench_context_merge_joins_alike_clusters_not_two_names() -> No
     apart = eb.context_merge(ms, response, {host.key: v, ellen.key: np.array([0.0, 1.0])},
                              {"d1": "s", "d2": "s"}, 0.9)
     assert not same(apart, host, ellen)
+
+
+def test_entities_bench_pronouns_take_person_nouns_names_first() -> None:
+    def at(doc: str, sent: int, head: str, i: int = 0, **kw) -> eb.Mention:
+        return eb.Mention((doc, sent, (i,)), "1", doc, head, "HUM", head, head=head, root_i=i,
+                          **kw)
+
+    woman, she = at("d1", 0, "woman"), at("d1", 1, "she", pronoun=True)
+    assert eb.person_noun("woman") and eb.person_noun("climber") and not eb.person_noun("car")
+    assert same(eb.rashomon([woman, she], pronouns=True, pronoun_nouns=True, resolved={}),
+                woman, she)
+    assert not same(eb.rashomon([woman, she], pronouns=True, resolved={}), woman, she)
+    man = at("d1", 0, "man")
+    assert not same(eb.rashomon([man, she], pronouns=True, pronoun_nouns=True, resolved={}),
+                    man, she)  # not the other gender
+    name = at("d1", 0, "chohan", i=0, name="Raj Chohan", label="PERSON")
+    woman = at("d1", 0, "woman", i=3)  # after the name, nearer the pronoun
+    ms = [name, woman, she]
+    response = eb.rashomon(ms, pronouns=True, pronoun_nouns=True)
+    assert same(response, name, she) and not same(response, woman, she)  # names first
