@@ -802,6 +802,11 @@ def evaluate(
     out: dict[str, dict[str, Any]] = {"all": {}, "named": {}}
     for system, subset in SYSTEMS:
         out[subset][system] = score(named if subset == "named" else mentions, responses[system])
+    if vectors is not None:  # the same without stories: one scope per topic
+        whole = {m.doc_id: "" for m in mentions}
+        out["all"][f"{BEST}, whole topic"] = score(
+            mentions, best_system(mentions, vectors, whole, resolved=resolved)
+        )
     for where, stories in (scopes or {}).items():
         out["all"][f"head lemma within {where}"] = score(
             mentions, head_rule(mentions, stories=stories)
@@ -1499,6 +1504,7 @@ def markdown(result: dict[str, Any]) -> str:
         m = result["meantime"]
         systems = [s for s, subset in SYSTEMS if subset == "all"]
         extra = [
+            f"{BEST}, whole topic",
             f"head lemma within {PREDICTED}",
             f"{FULL} within {PREDICTED}",
             f"{BEST} within {PREDICTED}",
