@@ -13,6 +13,13 @@ Measured with the code of the commit that adds this file: full system CoNLL F1 0
 (head-lemma baseline 0.682); resolver alone on the 193 named mentions 0.847, B-cubed
 precision 0.985. Floors sit a little below; lower one only on purpose, in its own commit
 that says why.
+
+The best system of the benchmark (``best_system``: the full system inside stories that
+Rashomon's story clustering predicts for these 63 documents, person nouns as pronoun
+antecedents, clusters merged by MiniLM context) measured 0.719 on 2026-12-04 (full system
+0.716 in the same run): these three topics gain little from it (topic 23's stories are the
+ones the clusterer splits); on all dev topics it is 0.735 against 0.711. It needs the
+MiniLM packages and is skipped without them.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ FLOORS = {
     "full_conll_f1": 0.70,  # measured 0.716
     "named_conll_f1": 0.83,  # measured 0.847
     "named_b3_precision": 0.96,  # measured 0.985: different people kept apart
+    "best_conll_f1": 0.71,  # measured 0.719 (2026-12-04)
 }
 
 
@@ -55,7 +63,18 @@ def measured() -> dict:
     full = eb.score(mentions, eb.rashomon(mentions, name_heads=True, pronouns=True,
                                           time_words=True))
     alone = eb.score(named, eb.resolver_clusters(mentions))
+    out = {}
+    from rashomon import embed
+
+    if embed.available():  # stories and context vectors need MiniLM
+        ds = sorted(docs.values(), key=lambda d: d["doc_id"])
+        stories, _ = eb.predict_stories(ds, [d["subtopic"] for d in ds])
+        vectors = eb.context_vectors(docs, mentions)
+        out["best_conll_f1"] = eb.score(mentions, eb.best_system(mentions, vectors, stories))[
+            "conll_f1"
+        ]
     return {
+        **out,
         "mentions": len(mentions),
         "full_conll_f1": full["conll_f1"],
         "baseline_conll_f1": eb.score(mentions, eb.head_rule(mentions))["conll_f1"],
@@ -66,6 +85,8 @@ def measured() -> dict:
 
 @pytest.mark.parametrize("metric", sorted(FLOORS))
 def test_entities_gate_ecbplus_dev_topics(measured: dict, metric: str) -> None:
+    if metric not in measured:
+        pytest.skip(f"{metric} needs the MiniLM packages")
     assert measured[metric] >= FLOORS[metric], (metric, measured)
 
 
