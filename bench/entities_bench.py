@@ -53,6 +53,12 @@ Systems, each run on the same mentions in the same run:
   same with their document clusters). ``... within gold subtopics, oracle`` uses the gold
   subtopics instead: an upper bound for the step, not a system. MEANTIME's stories come
   from its English articles; in a cross-lingual pair a translation takes its original's.
+* ``full + person nouns for pronouns + MiniLM context`` (:func:`best_system`): inside
+  stories, he/she... may also take a preceding person noun ("the woman") when no person
+  name is near, and the clusters of a story are merged by the MiniLM vectors of their
+  mentions in context (:func:`context_vectors`, :func:`context_merge`; cosine threshold
+  chosen on the train topics); ``, whole topic`` is the same with no stories. Rows marked
+  ``(not kept)`` add an option that was worse on train (modifier split, syntax links).
 
 MEANTIME chain ids come as ``cross_intra_ORG<n>``, ``cross_ORG<n>`` and ``intra_ORG<n>``: the
 prefixes split one chain by sentence position (``cross_intra`` in the first sentences,
