@@ -6,6 +6,7 @@ import json
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -74,11 +75,25 @@ class SQLiteStore(SQLStore):
         if tables and app_id != APPLICATION_ID:
             self.conn.close()
             raise StoreError(f"{path} is an SQLite file but not a Rashomon store")
-        self.conn.execute("PRAGMA journal_mode = WAL")
+        self._set_wal()
         self.conn.execute("PRAGMA synchronous = NORMAL")
         self._lock = threading.RLock()
         self._depth = 0
         self._migrate()
+
+    def _set_wal(self) -> None:
+        # Switching the journal mode needs the file to itself and does not wait on the
+        # busy timeout: another process opening the same new file at once makes it fail
+        # with "database is locked", so it is retried for up to the same 30 s.
+        deadline = time.monotonic() + 30.0
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise StoreError(f"{self.path}: {exc}") from exc
+                time.sleep(0.05)
 
     # -- schema ------------------------------------------------------------------------
 
