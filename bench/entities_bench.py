@@ -1207,7 +1207,9 @@ def run_scale(sizes: Iterable[int], seed: int = 0, budget: float = 360) -> dict[
 # --- the benchmark ----------------------------------------------------------------------
 
 
-def _snapshot(store: Any) -> tuple[Any, Any]:
+def resolution_snapshot(store: Any) -> tuple[Any, Any]:
+    """Every entity and every mention's assignment, in a fixed order (two resolutions of
+    one store compare equal exactly when they decided alike)."""
     entities = sorted(store.entities(), key=lambda e: e["id"])
     rows = store.conn.execute(
         "SELECT article_id, mention, entity_id, why, confidence FROM entity_mentions "
@@ -1240,9 +1242,9 @@ def run_incremental(base: int, added: int, seed: int = 0) -> dict[str, Any]:
         first = resolve_store(store, rebuild=True)
         store_mentions(store, new_refs)
         incremental = resolve_store(store)
-        after_incremental = _snapshot(store)
+        after_incremental = resolution_snapshot(store)
         full = resolve_store(store, rebuild=True)
-        identical = _snapshot(store) == after_incremental
+        identical = resolution_snapshot(store) == after_incremental
         size_mb = round(Path(store.path).stat().st_size / 2**20, 1)
         store.close()
     return {

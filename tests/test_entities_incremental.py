@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from conftest import EXAMPLE
 
+from bench.entities_bench import resolution_snapshot as _snapshot
 from bench.entities_bench import store_mentions, synth_mentions
 from rashomon.annotate import annotate
 from rashomon.config import load_config
@@ -18,15 +19,6 @@ from rashomon.ingest import ingest
 from rashomon.store import SQLiteStore
 
 ANNOTATE = {"annotate": {"components": ["sentences", "entities"]}}
-
-
-def _snapshot(store: SQLiteStore) -> tuple[list[dict[str, Any]], list[tuple]]:
-    entities = sorted(store.entities(), key=lambda e: e["id"])
-    rows = store.conn.execute(
-        "SELECT article_id, mention, entity_id, why, confidence FROM entity_mentions "
-        "ORDER BY article_id, mention"
-    ).fetchall()
-    return entities, rows
 
 
 def _annotations(store: SQLiteStore) -> list[tuple[str, str, str]]:
