@@ -71,7 +71,9 @@ def _differences(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
     return sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
 
 
-def bench(n: int, workers: list[int], multinode: bool, seed: int) -> dict[str, Any]:
+def bench(
+    n: int, workers: list[int], multinode: bool, seed: int, out: Path | None = None
+) -> dict[str, Any]:
     from rashomon.execution import LocalEngine
     from rashomon.execution.distributed import RayEngine
 
@@ -85,13 +87,27 @@ def bench(n: int, workers: list[int], multinode: bool, seed: int) -> dict[str, A
         corpus = tmp / "corpus"
         runs: list[dict[str, Any]] = []
         print("local executor", flush=True)
+        load = os.getloadavg()[0]
         local_seconds, reference = run_pipeline(corpus, tmp / "local.db", LocalEngine())
-        articles = len(reference["articles"])
+        head = {
+            "benchmark": "ray",
+            "date": date.today().isoformat(),
+            "machine": machine(),
+            "git": git_info(),
+            "n": n,
+            "seed": seed,
+            "articles": len(reference["articles"]),
+            "stories": len(reference["stories"]),
+            "comparisons": len(reference["comparisons"]),
+        }
         runs.append({"engine": "local", "workers": 1, "startup_seconds": 0.0,
-                     "stages": local_seconds, "same_as_local": True, "differences": []})
+                     "stages": local_seconds, "same_as_local": True, "differences": [],
+                     "load_average": [round(load, 2), round(os.getloadavg()[0], 2)]})
+        _save(out, head, runs)
         for w in workers:
             print(f"ray, {w} worker(s)", flush=True)
             engine = RayEngine({"workers": w, "object_store_mb": 512})
+            load = os.getloadavg()[0]
             try:
                 t1 = time.perf_counter()
                 engine.connect()
@@ -101,23 +117,21 @@ def bench(n: int, workers: list[int], multinode: bool, seed: int) -> dict[str, A
                 engine.close()
             diff = _differences(reference, data)
             runs.append({"engine": "ray", "workers": w, "startup_seconds": round(startup, 2),
-                         "stages": seconds, "same_as_local": not diff, "differences": diff})
+                         "stages": seconds, "same_as_local": not diff, "differences": diff,
+                         "load_average": [round(load, 2), round(os.getloadavg()[0], 2)]})
+            _save(out, head, runs)
         if multinode:
             runs.append(_multinode(corpus, tmp / "multi.db", reference))
-        return {
-            "benchmark": "ray",
-            "date": date.today().isoformat(),
-            "machine": machine(),
-            "git": git_info(),
-            "n": n,
-            "seed": seed,
-            "articles": articles,
-            "stories": len(reference["stories"]),
-            "comparisons": len(reference["comparisons"]),
-            "runs": runs,
-        }
+        return {**head, "runs": runs}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _save(out: Path | None, head: dict[str, Any], runs: list[dict[str, Any]]) -> None:
+    """Results so far, written after every engine's run: a long run cut short keeps them."""
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps({**head, "runs": runs}, indent=1), encoding="utf-8")
 
 
 def _multinode(corpus: Path, db: Path, reference: dict[str, Any]) -> dict[str, Any]:
@@ -165,8 +179,8 @@ def markdown(r: dict[str, Any]) -> str:
         f"({r['machine']['cpu_model']}), commit {str(r['git']['commit'])[:10]}",
         "",
         "| engine | workers | start-up s | " + " | ".join(f"{s} s" for s in STAGES)
-        + " | stages total s | ms/article | same as local |",
-        "|---|---:|---:|" + "---:|" * len(STAGES) + "---:|---:|---|",
+        + " | stages total s | ms/article | load average (start, end) | same as local |",
+        "|---|---:|---:|" + "---:|" * len(STAGES) + "---:|---:|---|---|",
     ]
     for run in r["runs"]:
         total = sum(run["stages"][s] for s in STAGES)
@@ -174,6 +188,7 @@ def markdown(r: dict[str, Any]) -> str:
             f"| {run['engine']} | {run['workers']} | {run['startup_seconds']} | "
             + " | ".join(str(run["stages"][s]) for s in STAGES)
             + f" | {total:.1f} | {1000 * total / max(r['articles'], 1):.1f} | "
+            + ", ".join(str(x) for x in run.get("load_average", [])) + " | "
             + ("yes" if run["same_as_local"] else "NO: " + ", ".join(run["differences"]))
             + " |"
         )
@@ -197,10 +212,9 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--seed", type=int, default=0)
     a = ap.parse_args(argv)
     workers = [int(w) for w in a.workers.split(",") if w.strip() and w.strip() != "0"]
-    result = bench(a.n, workers, a.multinode, a.seed)
-    RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"ray-{a.n}.json"
-    out.write_text(json.dumps(result, indent=1), encoding="utf-8")
+    result = bench(a.n, workers, a.multinode, a.seed, out)
+    _save(out, result, result["runs"])
     print()
     print(markdown(result))
     print(f"\nresults: {out}")
