@@ -64,6 +64,25 @@ def pg_server() -> Iterator[str]:
 new_database, drop_database = pgserver.new_database, pgserver.drop_database
 
 
+def cut_connections(url: str) -> None:
+    """Terminate every other backend on ``url``'s database (as an administrator, or a
+    server restart, would) and wait until they are gone."""
+    import time
+
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as admin:
+        others = ("SELECT pid FROM pg_stat_activity "
+                  "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        pids = [row[0] for row in admin.execute(others)]
+        assert pids, "nothing connected to cut"
+        for pid in pids:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        deadline = time.monotonic() + 20
+        while admin.execute(others).fetchall() and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
 @pytest.fixture
 def pg_url(pg_server: str) -> Iterator[str]:
     """A fresh, empty PostgreSQL database for one test."""

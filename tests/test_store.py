@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
+from conftest import cut_connections
 from hypothesis import strategies as st
 
 from rashomon.errors import MissingDependency, NotFoundError, StoreError
@@ -413,29 +414,10 @@ def test_store_postgresql_readers_do_not_wait_for_a_writer(pg_url: str) -> None:
 # -- PostgreSQL going away: one line, never psycopg's traceback -----------------------------
 
 
-def _cut_connections(url: str) -> None:
-    """Terminate every other backend on ``url``'s database (as an administrator, or a
-    server restart, would) and wait until they are gone."""
-    import time
-
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as admin:
-        others = ("SELECT pid FROM pg_stat_activity "
-                  "WHERE datname = current_database() AND pid <> pg_backend_pid()")
-        pids = [row[0] for row in admin.execute(others)]
-        assert pids, "nothing connected to cut"
-        for pid in pids:
-            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
-        deadline = time.monotonic() + 20
-        while admin.execute(others).fetchall() and time.monotonic() < deadline:
-            time.sleep(0.05)
-
-
 def test_store_postgresql_connection_lost_is_a_store_error(pg_url: str) -> None:
     store = open_store(pg_url)
     store.insert_article(_article(1), np.zeros(64, dtype=np.uint32), [])
-    _cut_connections(pg_url)
+    cut_connections(pg_url)
     with pytest.raises(StoreError, match=r"^lost the connection to PostgreSQL at postgresql://"):
         store.count_articles()
     with pytest.raises(StoreError, match="lost the connection"):
@@ -459,7 +441,7 @@ def test_store_postgresql_lost_mid_run_ends_the_command_with_one_line(
     resolve = entities.resolve_store
 
     def cut_then_resolve(store, *args, **kwargs):
-        _cut_connections(pg_url)  # after ingest and annotation were committed
+        cut_connections(pg_url)  # after ingest and annotation were committed
         return resolve(store, *args, **kwargs)
 
     monkeypatch.setattr(entities, "resolve_store", cut_then_resolve)

@@ -432,6 +432,37 @@ def test_postgresql_store_analyses_and_serves_what_sqlite_does(client, ids, pg_e
     assert pg.get(f"/stories/{ids['story']}").status_code == 200
 
 
+def test_postgresql_outage_is_503_then_served_again(pg_example) -> None:
+    """The server restarts under a running app: each thread's connection is lost. The
+    first request after it is served on new connections (not answered 503); while the
+    database refuses connections, requests get the store's one-line 503."""
+    import psycopg
+    from conftest import cut_connections
+
+    url, _ = pg_example
+    app = TestClient(create_app(url))
+    before = {p: app.get(p).json() for p in ("/api/stories", "/api/entities")}
+    cut_connections(url)  # as a restart does
+    for path, want in before.items():
+        got = app.get(path)
+        assert (got.status_code, got.json()) == (200, want), path
+
+    def allow(yes: bool) -> None:
+        name = url.rsplit("/", 1)[1]
+        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
+            admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(yes).lower()}')
+
+    cut_connections(url)
+    allow(False)
+    try:
+        message = error_of(app.get("/api/stories"), 503, "store_unavailable")
+        assert "\n" not in message and "PostgreSQL" in message, message
+    finally:
+        allow(True)
+    got = app.get("/api/stories")
+    assert (got.status_code, got.json()) == (200, before["/api/stories"])
+
+
 def test_every_api_endpoint_was_exercised(client) -> None:
     """Runs last in this module: every path of the OpenAPI description was called above."""
     spec = client.get("/api/openapi.json").json()

@@ -91,13 +91,16 @@ def _connect(url: str) -> Any:
         raise StoreError(f"bad PostgreSQL URL {redact(url)}: {exc}") from exc
 
 
+def _lost(conn: Any) -> bool:
+    return conn is None or bool(conn.closed or conn.broken)
+
+
 def _failure(store: Any, exc: Exception) -> StoreError:
     """One line for an error of the server or the connection, never psycopg's traceback."""
     text = str(exc).strip()
     first = text.splitlines()[0].strip() if text else type(exc).__name__
     where = getattr(store, "path", "the server")
-    conn = getattr(store, "conn", None)
-    if conn is None or conn.closed or conn.broken:
+    if _lost(getattr(store, "conn", None)):
         return StoreError(
             f"lost the connection to PostgreSQL at {where}: {first}; what was committed "
             "is kept: run the command again once the server is reachable"
@@ -144,7 +147,7 @@ def _guarded(cls: C) -> C:
     seen: set[str] = set()
     for klass in cls.__mro__[:-1]:  # all but object
         for name in vars(klass):
-            if name in seen or name.startswith("__") or name in ("transaction", "close"):
+            if name in seen or name.startswith("__") or name in ("transaction", "close", "lost"):
                 continue
             seen.add(name)
             value = inspect.getattr_static(cls, name)
@@ -173,6 +176,11 @@ class PostgresStore(SQLStore):
         except BaseException:
             self.conn.close()
             raise
+
+    @property
+    def lost(self) -> bool:
+        """True once psycopg knows the connection is gone (a call failed on it)."""
+        return _lost(self.conn)
 
     # -- schema ------------------------------------------------------------------------
 
@@ -816,6 +824,10 @@ class PostgresWatch:
             # Notifications that arrived while idle are read, and handled, with any result.
             self.conn.execute("SELECT 1")
             return self._count
+
+    @property
+    def lost(self) -> bool:
+        return _lost(self.conn)
 
     def close(self) -> None:
         self.conn.close()

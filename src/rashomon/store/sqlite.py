@@ -54,6 +54,8 @@ def migrations() -> list[tuple[int, str]]:
 class SQLiteStore(SQLStore):
     """The default store. Not shared across threads; open one per process."""
 
+    lost = False  # a file has no connection to lose
+
     def __init__(self, path: str, *, create: bool = True) -> None:
         self.path = path
         p = Path(path)
@@ -671,6 +673,8 @@ class SQLiteStore(SQLStore):
 class SQLiteWatch:
     """Commits by other connections, from ``PRAGMA data_version`` on a connection of its
     own: the web app's cache key."""
+
+    lost = False
 
     def __init__(self, path: str) -> None:
         self.conn = sqlite3.connect(path, check_same_thread=False)

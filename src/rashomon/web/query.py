@@ -8,15 +8,18 @@ memory until the store changes (another connection commits: the store's ``watch(
 
 from __future__ import annotations
 
+import functools
+import inspect
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from ..compare.analysis import article_row
-from ..errors import InputError, NotFoundError
+from ..errors import InputError, NotFoundError, StoreError
 from ..store import ArticleQuery, Store, open_store
+from ..store.base import Watch
 
 MAX_LIMIT = 200
 
@@ -62,6 +65,48 @@ def _page(items: list[Any], limit: int, offset: int, **filters: Any) -> Page:
     return Page(items[offset : offset + limit], len(items), limit, offset, filters)
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _reconnecting(fn: F) -> F:
+    """``fn`` run once more, on new connections, when it failed because a connection was
+    lost (a PostgreSQL server restarted while the app ran): the first request after the
+    server is back is served, not answered 503. A read is safe to repeat. Only the
+    outermost call of a request retries (methods call each other)."""
+
+    @functools.wraps(fn)
+    def call(self: Query, *args: Any, **kwargs: Any) -> Any:
+        local = self._local
+        if getattr(local, "busy", False):
+            return fn(self, *args, **kwargs)
+        local.busy = True
+        try:
+            try:
+                return fn(self, *args, **kwargs)
+            except StoreError:
+                if not self._forget_lost():
+                    raise
+            return fn(self, *args, **kwargs)
+        finally:
+            local.busy = False
+
+    return call  # type: ignore[return-value]
+
+
+C = TypeVar("C", bound=type)
+
+
+def _reconnects(cls: C) -> C:
+    """Every public method of ``cls`` but :meth:`Query.store` and :meth:`Query.aligner`
+    made :func:`_reconnecting`."""
+    for name, value in list(vars(cls).items()):
+        if name.startswith("_") or name in ("store", "aligner") or not inspect.isfunction(value):
+            continue
+        setattr(cls, name, _reconnecting(value))
+    return cls
+
+
+@_reconnects
 class Query:
     """Read access to one store for many threads (one connection per thread)."""
 
@@ -84,11 +129,7 @@ class Query:
         self._compute_lock = threading.Lock()
         self._cache: OrderedDict[tuple, Any] = OrderedDict()
         self._cache_size = cache_size
-        probe = open_store(db, create=False)  # fail early, and apply migrations once
-        try:
-            self._watch = probe.watch()
-        finally:
-            probe.close()
+        self._watch: Watch | None = self._open_watch()  # fails early, migrates once
         self._version = self._watch.version()
         self._generation = 0
         if analysis:
@@ -110,14 +151,51 @@ class Query:
     # -- plumbing --------------------------------------------------------------------
 
     def store(self) -> Store:
+        """This thread's store, opened again if its connection was lost."""
         s = getattr(self._local, "store", None)
+        if s is not None and s.lost:
+            self._forget_lost()
+            s = None
         if s is None:
             s = self._local.store = open_store(self.db, create=False)
         return s  # type: ignore[return-value]
 
+    def _open_watch(self) -> Watch:
+        probe = open_store(self.db, create=False)
+        try:
+            return probe.watch()
+        finally:
+            probe.close()
+
+    def _forget_lost(self) -> bool:
+        """Closes and forgets this thread's store and the shared watch where their
+        connection is lost (they are opened again when next needed): True if any was."""
+        found = False
+        s = getattr(self._local, "store", None)
+        if s is not None and s.lost:
+            found = True
+            self._local.store = None
+            _close_quietly(s)
+        with self._lock:
+            if self._watch is not None and self._watch.lost:
+                found = True
+                _close_quietly(self._watch)
+                self._watch = None
+        return found
+
     def generation(self) -> int:
         """A number that changes whenever another connection has committed to the store."""
         with self._lock:
+            if self._watch is None or self._watch.lost:
+                # A new watch: commits made while there was none went unseen, so
+                # everything cached is dropped.
+                if self._watch is not None:
+                    _close_quietly(self._watch)
+                    self._watch = None
+                self._watch = self._open_watch()
+                self._version = self._watch.version()
+                self._generation += 1
+                self._cache.clear()
             version = self._watch.version()
             if version != self._version:
                 self._version = version
@@ -483,3 +561,10 @@ class Query:
                 if o == name:
                     per_story.append({"story": s, "profile": profile})
         return {**found, "stories": stories, "framing": totals, "per_story": per_story}
+
+
+def _close_quietly(thing: Any) -> None:
+    try:
+        thing.close()
+    except Exception:  # noqa: BLE001 - closing what is already gone
+        pass
