@@ -48,21 +48,23 @@ def test_store_migrates_new_file_to_latest_version(tmp_path: Path) -> None:
 
 _RACE = """
 import sys, time
-from rashomon.store import SQLiteStore
+from rashomon.store import open_store
 start = float(sys.argv[2])
 while time.time() < start:
     pass
-store = SQLiteStore(sys.argv[1])
+store = open_store(sys.argv[1])
 print(store.schema_version)
 """
 
 
-def test_store_new_file_opened_by_several_processes_at_once(tmp_path: Path) -> None:
+def test_store_new_store_opened_by_several_processes_at_once(store_url: str) -> None:
     """Processes creating the same new store together: one migrates, the others wait and
-    find it done (before, each ran the first migration and all but one failed)."""
+    find it done (before, each SQLite opener ran the first migration and all but one
+    failed; a PostgreSQL opener could see the tables another was committing and call them
+    foreign)."""
     import time
 
-    path = tmp_path / "shared.db"
+    path = store_url
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     start = time.time() + 3.0
     procs = [
@@ -77,7 +79,8 @@ def test_store_new_file_opened_by_several_processes_at_once(tmp_path: Path) -> N
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
         assert out.strip() == str(latest)
-    assert SQLiteStore(str(path)).schema_version == latest
+    with open_store(path) as store:  # type: ignore[attr-defined]
+        assert store.schema_version == latest
 
 
 def test_store_refuses_foreign_sqlite_and_garbage(tmp_path: Path) -> None:
@@ -313,6 +316,29 @@ def test_store_postgresql_migrates_once_and_refuses_newer(pg_url: str) -> None:
     again.close()
     with pytest.raises(StoreError, match="newer"):
         open_store(pg_url)
+
+
+def test_store_postgresql_opener_racing_a_creator_is_not_refused(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The interleaving of two processes creating one store: this opener looked for the
+    migrations table just before the creator committed, and for the other tables just
+    after. The tables are the creator's, not foreign ones: the opener finds the store
+    made (it was refused in one run of the concurrent-writers test above)."""
+    open_store(pg_url).close()  # the creator, committed
+    exists = postgres.PostgresStore._exists
+    early = {"rashomon_migrations": 1}  # seen missing once, before the commit
+
+    def seen(self, table: str) -> bool:
+        if early.get(table):
+            early[table] -= 1
+            return False
+        return exists(self, table)
+
+    monkeypatch.setattr(postgres.PostgresStore, "_exists", seen)
+    with open_store(pg_url) as store:  # type: ignore[attr-defined]
+        assert store.schema_version == postgres.migrations()[-1][0]
+    assert not early["rashomon_migrations"]
 
 
 def test_store_postgresql_refuses_missing_foreign_and_unreachable(pg_url: str, monkeypatch) -> None:

@@ -195,16 +195,6 @@ class PostgresStore(SQLStore):
 
     def _migrate(self, create: bool) -> None:
         psycopg = _psycopg()
-        if not self._exists("rashomon_migrations"):
-            if any(self._exists(t) for t in _TABLES):
-                raise StoreError(
-                    f"{self.path} holds tables that are not a Rashomon store's; "
-                    "use another database or schema"
-                )
-            if not create:
-                raise StoreError(
-                    f"no store at {self.path} (run 'rashomon ingest ... --db {self.path}' first)"
-                )
         known = migrations()
         latest = known[-1][0] if known else 0
         if self._exists("rashomon_migrations"):
@@ -212,9 +202,19 @@ class PostgresStore(SQLStore):
             self._check_not_newer(done, latest)
             if all(version in done for version, _, _ in known):
                 return  # the usual case: opening takes no lock, so never waits on a writer
+        elif not create:
+            self._refuse_foreign()
+            raise StoreError(
+                f"no store at {self.path} (run 'rashomon ingest ... --db {self.path}' first)"
+            )
         with self.conn.transaction():
             # One process migrates at a time; the others find the work done.
             self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            if not self._exists("rashomon_migrations"):
+                # Checked under the lock: another process creating the store commits its
+                # tables together with its migrations table, so it is never taken for a
+                # foreign schema half-way.
+                self._refuse_foreign()
             self.conn.execute(
                 "CREATE TABLE IF NOT EXISTS rashomon_migrations ("
                 " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
@@ -235,6 +235,13 @@ class PostgresStore(SQLStore):
                     "INSERT INTO rashomon_migrations (version, name) VALUES (%s, %s)",
                     (version, name),
                 )
+
+    def _refuse_foreign(self) -> None:
+        if any(self._exists(t) for t in _TABLES):
+            raise StoreError(
+                f"{self.path} holds tables that are not a Rashomon store's; "
+                "use another database or schema"
+            )
 
     def _applied(self) -> set[int]:
         return {r[0] for r in self._rows("SELECT version FROM rashomon_migrations")}
