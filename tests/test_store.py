@@ -498,3 +498,36 @@ def test_store_postgresql_wrong_database_or_user_is_one_line(
         assert code == 1 and err.count("\n") == 1, err
         assert err.startswith("error: cannot connect to PostgreSQL at ") and expected in err
         assert ":pw@" not in err
+
+
+def test_store_postgresql_wrong_password_is_one_line_without_it(pg_server: str, capsys) -> None:
+    """A role that must give a password (SCRAM, as on a shared server; the test server
+    trusts everyone else): a wrong one is refused in one line that does not show it, the
+    right one opens the store."""
+    import psycopg
+
+    from rashomon.cli import main
+
+    role, secret = "pw_user", "right-horse-battery"
+    host = pg_server.split("@", 1)[1].rsplit("/", 1)[0]
+    with psycopg.connect(pg_server, autocommit=True) as admin:
+        hba = Path(admin.execute("SHOW hba_file").fetchone()[0])
+        before = hba.read_text()
+        admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{secret}'")
+        admin.execute(f"CREATE DATABASE {role}_db OWNER {role}")
+        try:
+            hba.write_text(f"host all {role} 127.0.0.1/32 scram-sha-256\n{before}")
+            admin.execute("SELECT pg_reload_conf()")
+            url = f"postgresql://{role}:wrong-guess@{host}/postgres"
+            code = main(["articles", "--db", url])
+            err = capsys.readouterr().err
+            assert code == 1 and err.count("\n") == 1, err
+            assert err.startswith("error: cannot connect to PostgreSQL at ")
+            assert "password authentication failed" in err and "wrong-guess" not in err
+            with open_store(f"postgresql://{role}:{secret}@{host}/{role}_db") as store:
+                assert store.schema_version == postgres.migrations()[-1][0]
+        finally:
+            hba.write_text(before)
+            admin.execute("SELECT pg_reload_conf()")
+            admin.execute(f"DROP DATABASE {role}_db WITH (FORCE)")
+            admin.execute(f"DROP ROLE {role}")
