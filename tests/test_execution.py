@@ -114,3 +114,57 @@ def test_execution_ray_address_of_another_server_is_one_line_quickly(capsys, tmp
     assert code == 2 and err.count("\n") == 1
     assert err.startswith(f"error: something listens at 127.0.0.1:{port}, but not a Ray cluster")
     assert time.monotonic() - started < 30
+
+
+class _Cluster:
+    """What :func:`_watched` asks of Ray: the nodes, ``alive`` of them up."""
+
+    def __init__(self, alive: list[bool]) -> None:
+        self.alive = alive
+
+    def nodes(self) -> list[dict[str, bool]]:
+        return [{"Alive": a} for a in self.alive]
+
+
+def test_execution_ray_stream_stops_in_one_line_when_a_node_is_lost_and_nothing_comes() -> None:
+    """A stream that stalls after a node was lost (Ray waiting to restart its actor where
+    there is no room) ends with one line after ``stall`` seconds; a stall with every node
+    up is only a slow stage, and a stream that keeps coming is left alone."""
+    import threading
+    import time
+
+    from rashomon.errors import WorkerError
+    from rashomon.execution.distributed import _watched
+
+    never = threading.Event()
+
+    def stream(cluster: _Cluster, lose_after: int):
+        for k in range(4):
+            if k == lose_after:
+                cluster.alive[1] = False
+                never.wait(3.0)  # no answer from here on (bounded for the other case)
+            yield k
+
+    cluster = _Cluster([True, True])
+    got: list[int] = []
+    started = time.monotonic()
+    with pytest.raises(WorkerError, match=r"^a Ray node was lost \(1 of 2 alive\)"):
+        for item in _watched(stream(cluster, 2), cluster, 0.4):
+            got.append(item)
+    assert got == [0, 1] and time.monotonic() - started < 2.5  # stopped, not waited out
+    # Every node up: a long wait is a slow stage, and the stream is read to its end.
+    slow = _Cluster([True, True])
+
+    def slow_stream():
+        yield 0
+        time.sleep(1.0)
+        yield 1
+
+    assert list(_watched(slow_stream(), slow, 0.3)) == [0, 1]
+    # Errors of the stream reach the caller as they are.
+    def broken():
+        yield 0
+        raise KeyError("x")
+
+    with pytest.raises(KeyError):
+        list(_watched(broken(), slow, 5.0))

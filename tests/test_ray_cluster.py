@@ -94,8 +94,9 @@ def _stop(procs: list[subprocess.Popen], root: Path) -> None:
 
 
 @pytest.fixture
-def cluster() -> Iterator[tuple[str, Path]]:
-    """(address, temporary directory) of a two-node cluster, one CPU per node."""
+def cluster() -> Iterator[tuple[str, Path, list[subprocess.Popen]]]:
+    """(address, temporary directory, the head's and the second node's ``ray start``
+    processes) of a two-node cluster, one CPU per node."""
     if not RAY_CLI.exists():
         pytest.skip(f"the 'ray' command is not beside {sys.executable}")
     # Short, not under tmp_path: Ray's socket paths in it must stay under 107 bytes.
@@ -114,7 +115,7 @@ def cluster() -> Iterator[tuple[str, Path]]:
                 *_ports(*agents)], root / "head.log", procs)
         _start(["--address", address, "--temp-dir", str(root / "node2"), *node,
                 *_ports(*agents)], root / "node2.log", procs)
-        yield address, root
+        yield address, root, procs
     finally:
         _stop(procs, root)
         shutil.rmtree(root, ignore_errors=True)
@@ -135,7 +136,7 @@ print(json.dumps({"alive": alive, "actor_nodes": hosts}))
 
 
 def test_ray_cluster_two_nodes_same_as_local(cluster, tmp_path: Path) -> None:
-    address, _ = cluster
+    address, _, _ = cluster
     local = analysis_content(example()[0])
     out = tmp_path / "out"
     run = subprocess.run(
@@ -153,3 +154,62 @@ def test_ray_cluster_two_nodes_same_as_local(cluster, tmp_path: Path) -> None:
     assert len(seen["alive"]) == 2
     # Two actors of one CPU each on nodes of one CPU each: one on every node.
     assert seen["actor_nodes"] == seen["alive"]
+
+
+def _analyze(corpus: Path, out: Path, cwd: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "rashomon", "analyze", str(corpus), "--out", str(out), "--json",
+         *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(), cwd=cwd,
+    )
+
+
+def _annotated(db: Path) -> int:
+    import sqlite3
+
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+            return int(conn.execute("SELECT count(*) FROM annotations").fetchone()[0])
+    except sqlite3.Error:  # not created yet
+        return 0
+
+
+def test_ray_node_killed_mid_run_loses_nothing(cluster, tmp_path: Path) -> None:
+    """The second node dies (SIGKILL to all its processes) while its actor annotates.
+    The run must not hang: either Ray finishes on the head alone, or the command ends
+    with one line, and a re-run on what is left finishes; both give the local analysis,
+    and what was committed before the loss is kept."""
+    from bench.generate import generate
+
+    address, _, procs = cluster
+    generate(tmp_path / "gen", 60, seed=5)
+    corpus = tmp_path / "gen" / "corpus"
+    local = _analyze(corpus, tmp_path / "local", tmp_path, "--engine", "local")
+    assert local.wait(timeout=600) == 0, local.stderr.read()[-3000:]
+    # Small batches, so each actor has several to do and the loss falls mid-stage; a
+    # short wait before a stall after the loss is called one.
+    (tmp_path / "rashomon.toml").write_text("[ray]\nbatch_articles = 4\nstall_seconds = 20\n")
+    out, db = tmp_path / "ray", tmp_path / "ray" / "rashomon.db"
+    run = _analyze(corpus, out, tmp_path, "--engine", "ray", "--ray-address", address,
+                   "--workers", "2")
+    deadline = time.monotonic() + 300
+    while _annotated(db) < 8:  # two batches stored: both actors are at work
+        assert run.poll() is None, run.stderr.read()[-3000:]
+        assert time.monotonic() < deadline, "annotation did not start"
+        time.sleep(0.2)
+    os.killpg(procs[1].pid, signal.SIGKILL)  # the second node, all its processes
+    kept = _annotated(db)
+    try:
+        _, err = run.communicate(timeout=420)
+    except subprocess.TimeoutExpired:
+        run.kill()
+        pytest.fail("the run hung after a node was lost")
+    if run.returncode != 0:
+        lines = err.strip().splitlines()
+        assert lines and lines[-1].startswith("error: "), err[-3000:]
+        assert _annotated(db) >= kept  # nothing committed was lost
+        again = _analyze(corpus, out, tmp_path, "--engine", "ray", "--ray-address", address,
+                         "--workers", "1")
+        _, err = again.communicate(timeout=600)
+        assert again.returncode == 0, err[-3000:]
+    assert_same_analysis(analysis_content(tmp_path / "local"), analysis_content(out))

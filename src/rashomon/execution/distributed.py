@@ -17,7 +17,10 @@ import contextlib
 import logging
 import os
 import pickle
+import queue
 import socket
+import threading
+import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -140,6 +143,71 @@ def _ray_failure(exc: BaseException, address: str) -> RashomonError:
     return WorkerError(message, text)
 
 
+def _alive_nodes(ray: Any, before: int) -> int:
+    try:
+        return sum(1 for node in ray.nodes() if node.get("Alive"))
+    except Exception:  # noqa: BLE001 - the GCS busy or gone: judge again at the next look
+        return before
+
+
+def _watched(items: Iterator[Any], ray: Any, stall: float) -> Iterator[Any]:
+    """``items`` (a Ray Data stream), stopped with one line when a node of the cluster is
+    lost and nothing has come for ``stall`` seconds.
+
+    Ray restarts a lost actor, and retries its batches on it, only where the cluster has
+    room for it: in a pool that fills what is left, the restart waits forever, and the
+    stream with it (ray-project/ray#26991). The batches already handed on are committed
+    by the caller, so a re-run does only the rest. The stream is read on a thread of its
+    own, so that the driver can look at the cluster while it waits.
+    """
+    results: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=8)
+    stop = threading.Event()
+    end = object()
+
+    def put(item: tuple[bool, Any]) -> None:
+        while not stop.is_set():
+            with contextlib.suppress(queue.Full):
+                results.put(item, timeout=1.0)
+                return
+
+    def pump() -> None:
+        try:
+            for item in items:
+                put((True, item))
+                if stop.is_set():
+                    return
+            put((True, end))
+        except BaseException as exc:  # noqa: BLE001 - handed to the driver's thread
+            put((False, exc))
+
+    nodes = _alive_nodes(ray, 0)
+    threading.Thread(target=pump, name="rashomon-ray-stream", daemon=True).start()
+    last = time.monotonic()
+    try:
+        while True:
+            try:
+                ok, item = results.get(timeout=min(5.0, stall))
+            except queue.Empty:
+                if time.monotonic() - last < stall:
+                    continue
+                alive = _alive_nodes(ray, nodes)
+                if alive < nodes:
+                    raise WorkerError(
+                        f"a Ray node was lost ({alive} of {nodes} alive) and its work could "
+                        f"not move to the others in {stall:g} s; what was finished is kept: "
+                        "run the command again (on the nodes left, or once the node is back)"
+                    ) from None
+                continue
+            if not ok:
+                raise item
+            if item is end:
+                return
+            last = time.monotonic()
+            yield item
+    finally:
+        stop.set()
+
+
 #: An HTTP/2 client's first bytes (the preface, then an empty SETTINGS frame): a gRPC
 #: server, as Ray's GCS is, answers with a SETTINGS frame of its own.
 _HTTP2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + bytes([0, 0, 0, 4, 0, 0, 0, 0, 0])
@@ -192,6 +260,9 @@ class RayEngine:
             )
         self.object_store_mb = int(section.get("object_store_mb", 512))
         self.chunk = max(1, int(section.get("task_chunk", 16)))
+        self.stall_seconds = float(section.get("stall_seconds", 60))
+        if self.stall_seconds <= 0:
+            raise ConfigError(f"ray stall_seconds must be more than 0, got {self.stall_seconds}")
         self._ray: Any = None
         self._started_here = False
         self.workers = self.requested or 1
@@ -316,8 +387,9 @@ class RayEngine:
         # Results come as they are done; they are handed on in input order.
         waiting: dict[int, bytes] = {}
         want = 0
+        batches_out = out.iter_batches(batch_size=None, batch_format="numpy")
         try:
-            for batch in out.iter_batches(batch_size=None, batch_format="numpy"):
+            for batch in _watched(batches_out, ray, self.stall_seconds):
                 for k, blob in zip(batch["k"].tolist(), batch["out"], strict=True):
                     waiting[int(k)] = blob
                 while want in waiting:
