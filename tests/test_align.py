@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
+import subprocess
 import sys
 import zlib
 
@@ -213,6 +215,30 @@ def test_align_train_then_probability_separates_the_classes():
     model = align.train(x, y, l2=1.0)
     p = align.probability(x, model)
     assert ((p >= 0.5) == y).mean() > 0.95
+
+
+_PROBABILITY_BITS = """
+import hashlib, numpy as np
+from rashomon.compare import align
+x = np.random.default_rng(3).random((500, len(align.FEATURES)))
+print(hashlib.sha256(align.probability(x, align.AlignModel.load()).tobytes()).hexdigest())
+"""
+
+
+def test_align_probability_is_bit_identical_whatever_the_blas_thread_count():
+    # A Ray worker runs BLAS on one thread, the local engine on every core; a threaded
+    # BLAS adds the parts of a long dot product in a thread-dependent order, and a last
+    # bit apart was enough to show a different sentence for a fact. (500 rows: with 3,000
+    # the two threads' shares happened to add up in the same order.)
+
+    def bits(threads: str) -> str:
+        env = {**os.environ, "OMP_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads,
+               "MKL_NUM_THREADS": threads}
+        run = subprocess.run([sys.executable, "-c", _PROBABILITY_BITS], env=env,
+                             capture_output=True, text=True, check=True, timeout=120)
+        return run.stdout.strip()
+
+    assert bits("1") == bits("4")
 
 
 # --- MiniLM ---------------------------------------------------------------------------

@@ -649,7 +649,12 @@ def _select(features: np.ndarray, names: Sequence[str]) -> np.ndarray:
 def probability(features: np.ndarray, model: AlignModel) -> np.ndarray:
     """P(same fact) for each row of ``features`` (columns as :data:`FEATURES`)."""
     z = (_select(features, model.features) - model.mean) / model.scale
-    logit = _columns(z) @ model.weights + model.bias
+    # Row by row in numpy's own loop, not BLAS: a threaded BLAS splits a long dot product
+    # (1,175 columns) between its threads and adds the parts in an order that depends on
+    # the thread count, so a Ray worker (one thread) and the driver (all cores) would
+    # get probabilities a last bit apart, and an exact tie (the same sentence in two
+    # articles) broken differently.
+    logit = np.einsum("ij,j->i", _columns(z), model.weights) + model.bias
     return 1.0 / (1.0 + np.exp(-np.clip(logit, -50, 50)))
 
 

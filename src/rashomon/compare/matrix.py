@@ -504,8 +504,12 @@ def compare_story(story_id: str, inputs: Sequence[StoryInput], aligner: Any) -> 
     conflicts: list[dict[str, Any]] = []
     shown: set[str] = set()
     for fact in facts:
+        # Rounded: the same sentence in two articles has the same probabilities, added in
+        # another order, so its sums differ in the last bit; they should tie, and the
+        # more prominent copy be shown.
         pair_sum = {
-            c: sum(prob.get((min(c, d), max(c, d)), 0.0) for d in fact if d != c) for c in fact
+            c: round(sum(prob.get((min(c, d), max(c, d)), 0.0) for d in fact if d != c), 9)
+            for c in fact
         }
         # A fact in conflict shows one of the conflicting sentences (the row is about
         # them); then a sentence carrying two facts (clauses aligned apart) is shown once:
