@@ -232,7 +232,9 @@ def test_align_probability_is_bit_identical_whatever_the_blas_thread_count():
     # the two threads' shares happened to add up in the same order.)
 
     def bits(threads: str) -> str:
-        env = {**os.environ, "OMP_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads,
+        # The child imports the rashomon this test imported, installed or not.
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path),
+               "OMP_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads,
                "MKL_NUM_THREADS": threads}
         run = subprocess.run([sys.executable, "-c", _PROBABILITY_BITS], env=env,
                              capture_output=True, text=True, check=True, timeout=120)
