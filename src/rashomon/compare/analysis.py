@@ -14,9 +14,10 @@ from typing import Any
 
 from .. import __version__
 from ..annotate import load as load_annotations
-from ..model import Article
+from ..entities.roles import RoleIndex
+from ..model import Article, Quote
 from ..store import Store
-from .claims import speaker_entity
+from .claims import role_evidence, speaker_entity
 from .framing import framing_profiles, outlet_profiles
 from .matrix import StoryInput, compare_story
 
@@ -87,21 +88,31 @@ def article_row(a: Article) -> dict[str, Any]:
     }
 
 
-def _layers(store: Store, ids: list[str]) -> tuple[list[dict], list[dict]]:
+def _layers(
+    store: Store, ids: list[str], stories: Iterable[dict[str, Any]] = ()
+) -> tuple[list[dict], list[dict]]:
+    """The quotes and quantities of ``ids``. A quote by an office its article does not
+    name ("the French president said") takes the holder that the other articles of its
+    story (one of ``stories``) name, as in the comparison (``claims.role_speakers``)."""
     assigned = store.entity_ids_by_article(ids)
     quotes: list[dict[str, Any]] = []
     quantities: list[dict[str, Any]] = []
+    # Per article: the (role, entity) pairs it gives, and its role quotes left unnamed.
+    evidence: dict[str, list[tuple[str, str]]] = {}
+    unnamed: dict[str, list[tuple[Quote, dict[str, Any]]]] = {}
     for aid in ids:
         ann = load_annotations(store, aid)
         if ann is None:
             continue
         entity_ids = assigned.get(aid, {})
+        evidence[aid] = role_evidence(ann, entity_ids)
         for k, q in enumerate(ann.quotes):
+            speaker = speaker_entity(ann, entity_ids, q)
             quotes.append(
                 {
                     "id": f"{aid}:q{k}",
                     "article": aid,
-                    "speaker": speaker_entity(ann, entity_ids, q),
+                    "speaker": speaker,
                     "speaker_name": q.speaker,
                     "speaker_text": q.speaker_text,
                     "resolved_by": q.resolved_by,
@@ -115,6 +126,8 @@ def _layers(store: Store, ids: list[str]) -> tuple[list[dict], list[dict]]:
                     "end": q.end,
                 }
             )
+            if speaker is None and q.resolved_by == "role" and not q.anonymous:
+                unnamed.setdefault(aid, []).append((q, quotes[-1]))
         for q in ann.quantities:
             quantities.append(
                 {
@@ -129,6 +142,14 @@ def _layers(store: Store, ids: list[str]) -> tuple[list[dict], list[dict]]:
                     "end": q.end,
                 }
             )
+    for story in stories:
+        members = [a for a in story["articles"] if a in evidence]
+        if len(members) < 2 or not any(a in unnamed for a in members):
+            continue
+        index = RoleIndex.of(pair for a in members for pair in evidence[a])
+        for a in members:
+            for q, row in unnamed.get(a, []):
+                row["speaker"] = index.holder(q.speaker_text)
     return quotes, quantities
 
 
@@ -185,7 +206,7 @@ def build_analysis(
     if story_ids is not None:
         used = _entity_set(store, ids)
         entities = [e for e in entities if e["id"] in used]
-    quotes, quantities = _layers(store, ids)
+    quotes, quantities = _layers(store, ids, stories)
     return {
         "schema": SCHEMA_VERSION,
         "generator": f"rashomon {__version__}",

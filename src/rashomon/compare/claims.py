@@ -9,9 +9,11 @@ quantities inside it and the canonical entities it names.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..entities.roles import RoleIndex
 from ..model import Annotations, Article, Quantity, Quote
 
 _WORDS = re.compile(r"\w+")
@@ -45,16 +47,64 @@ class Claim:
         return 1.0 / (1.0 + self.paragraph / 2.0)
 
 
-def speaker_entity(ann: Annotations, entity_ids: dict[int, str], q: Quote) -> str | None:
+def speaker_entity(
+    ann: Annotations,
+    entity_ids: dict[int, str],
+    q: Quote,
+    role_speakers: dict[tuple[int, int], str] | None = None,
+) -> str | None:
     """The canonical entity of a quote's speaker: through its mention, else through a
-    mention of the article written exactly as the speaker's resolved name."""
+    mention of the article written exactly as the speaker's resolved name, else (a role
+    the article does not name: "Poland's prime minister") the holder the story names,
+    from :func:`role_speakers`."""
     if q.speaker_mention is not None and q.speaker_mention in entity_ids:
         return entity_ids[q.speaker_mention]
     if q.speaker:
         for k, m in enumerate(ann.mentions):
             if m.text == q.speaker and k in entity_ids:
                 return entity_ids[k]
+    if role_speakers:
+        return role_speakers.get((q.start, q.end))
     return None
+
+
+def role_evidence(ann: Annotations, entity_ids: dict[int, str]) -> list[tuple[str, str]]:
+    """(role phrase, entity id) of an article: each named person with the role the text
+    gives them ("French President Emmanuel Macron"), and each quote whose role speaker
+    the article itself names ("Poland's president" after "President Andrzej Duda")."""
+    out = [
+        (m.role, entity_ids[k])
+        for k, m in enumerate(ann.mentions)
+        if m.role and m.label == "PERSON" and k in entity_ids
+    ]
+    out += [
+        (q.speaker_text, entity_ids[q.speaker_mention])
+        for q in ann.quotes
+        if q.resolved_by == "role" and q.speaker_text and q.speaker_mention in entity_ids
+    ]
+    return out
+
+
+def role_speakers(
+    articles: Iterable[tuple[Annotations, dict[int, str]]],
+) -> list[dict[tuple[int, int], str]]:
+    """For the articles of one story, in order: the quotes whose speaker is an office the
+    article does not name ("the French president said"), each to the entity the story's
+    articles give that office, keyed by the quote's span. A story is one event, so the
+    holder is the holder at that date; a quote stays unlinked when nobody, or no single
+    person, holds the office in the story (see :class:`..entities.roles.RoleIndex`)."""
+    items = list(articles)
+    index = RoleIndex.of(pair for ann, ids in items for pair in role_evidence(ann, ids))
+    out: list[dict[tuple[int, int], str]] = []
+    for ann, _ in items:
+        linked = {}
+        for q in ann.quotes:
+            if q.resolved_by == "role" and q.speaker_mention is None and not q.anonymous:
+                holder = index.holder(q.speaker_text) if index.holders else None
+                if holder is not None:
+                    linked[(q.start, q.end)] = holder
+        out.append(linked)
+    return out
 
 
 def _overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
@@ -62,7 +112,10 @@ def _overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
 
 
 def claims_of(
-    article: Article, ann: Annotations, entity_ids: dict[int, str] | None = None
+    article: Article,
+    ann: Annotations,
+    entity_ids: dict[int, str] | None = None,
+    role_speakers: dict[tuple[int, int], str] | None = None,
 ) -> list[Claim]:
     """The article's claims, in text order."""
     entity_ids = entity_ids or {}
@@ -94,7 +147,7 @@ def claims_of(
                 claim.entities.add(entity_ids[k])
         claim.times = {t.value for t in ann.times if s.start <= t.start < s.end and t.value}
         for q in claim.quotes:
-            speaker = speaker_entity(ann, entity_ids, q)
+            speaker = speaker_entity(ann, entity_ids, q, role_speakers)
             if speaker:
                 claim.speakers.add(speaker)
         if claim.quotes:

@@ -57,9 +57,12 @@ def framing_profiles(
                     item.entity_ids.get(q.speaker_mention)
                     if q.speaker_mention is not None
                     else None
-                )
+                ) or item.role_speakers.get((q.start, q.end))
+                unnamed = q.speaker_text if q.resolved_by == "role" else None
                 key = (
-                    names.get(eid, usual.get(eid, q.speaker)) if eid else (q.speaker or "(unknown)")
+                    names.get(eid, usual.get(eid, q.speaker))
+                    if eid
+                    else (q.speaker or unnamed or "(unknown)")
                 )
             speakers[key] += 1
         total = sum(speakers.values())

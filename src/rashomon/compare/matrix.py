@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from ..model import Annotations, Article, Quantity
-from .claims import Claim, claims_of, speaker_entity
+from .claims import Claim, claims_of, role_speakers, speaker_entity
 from .relations import Relation, agree, comparable, relate
 
 #: Claim pairs whose MiniLM cosine is below this are not scored.
@@ -56,6 +56,17 @@ class StoryInput:
     article: Article
     ann: Annotations
     entity_ids: dict[int, str]
+    #: Quotes by an office the article does not name, linked to its holder in the story
+    #: (``claims.role_speakers``; filled by :func:`compare_story`): span -> entity id.
+    role_speakers: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+def link_role_speakers(inputs: Sequence[StoryInput]) -> None:
+    """Fill each input's ``role_speakers`` from the story's articles."""
+    for item, linked in zip(
+        inputs, role_speakers((x.ann, x.entity_ids) for x in inputs), strict=True
+    ):
+        item.role_speakers = linked
 
 
 def _qjson(q: Quantity | None) -> dict[str, Any] | None:
@@ -316,7 +327,7 @@ def quote_drift(inputs: Sequence[StoryInput]) -> list[dict[str, Any]]:
     by_speaker: dict[str, list[tuple[str, Any]]] = defaultdict(list)
     for item in inputs:
         for q in item.ann.quotes:
-            speaker = speaker_entity(item.ann, item.entity_ids, q)
+            speaker = speaker_entity(item.ann, item.entity_ids, q, item.role_speakers)
             speaker = speaker or (q.speaker and f"name:{q.speaker.lower()}")
             if speaker and not q.anonymous and not q.vague:
                 by_speaker[speaker].append((item.article.id, q))
@@ -482,10 +493,11 @@ def _copied_cell(cell: dict[str, Any], text: str) -> dict[str, Any]:
 def compare_story(story_id: str, inputs: Sequence[StoryInput], aligner: Any) -> dict[str, Any]:
     """The comparison of one story's articles (see the analysis.json schema)."""
     inputs = sorted(inputs, key=lambda x: (x.article.published or "", x.article.id))
+    link_role_speakers(inputs)
     article_ids = [x.article.id for x in inputs]
     by_id = {x.article.id: x for x in inputs}
     own: dict[str, list[Claim]] = {
-        x.article.id: claims_of(x.article, x.ann, x.entity_ids) for x in inputs
+        x.article.id: claims_of(x.article, x.ann, x.entity_ids, x.role_speakers) for x in inputs
     }
     copies = _exact_copies(inputs, own)
     claims: list[Claim] = []

@@ -313,7 +313,7 @@ class Query:
         ids = story["articles"]
         store = self.store()
         comparison = self.comparison(story)
-        quotes, _ = _layers(store, ids)
+        quotes, _ = _layers(store, ids, [story])
         entity_ids = sorted(
             {e for m in store.entity_ids_by_article(ids).values() for e in m.values()}
         )

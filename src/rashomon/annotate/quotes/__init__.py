@@ -77,7 +77,7 @@ class Quotes:
     ``max_quotes_per_paragraph`` (quotations attributed per paragraph; default 100)."""
 
     name: ClassVar[str] = "quotes"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
     requires: ClassVar[tuple[str, ...]] = ("sentences", "mentions")
     assigns: ClassVar[tuple[str, ...]] = ("quotes",)
 

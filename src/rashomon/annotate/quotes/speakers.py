@@ -11,6 +11,7 @@ import re
 import unicodedata
 from typing import Any
 
+from ...entities.roles import role_key
 from ...model import Mention, Quote
 from ..entities import TITLES
 from .lexicon import (
@@ -250,6 +251,12 @@ class _Speakers(_RunState):
             return
         # A role: "the minister", "Poland's president", "the company".
         if self._role(quote, head, words, pos, human):
+            return
+        if not plural and role_key(phrase) is not None:
+            # "Poland's prime minister", "the French president": one person, whom the
+            # article does not name (the story may: see entities.roles), not a source
+            # hiding a name.
+            quote.resolved_by = "role"
             return
         if human and lemma in ANON_HEADS:
             quote.anonymous, quote.resolved_by = True, "anonymous"

@@ -1,0 +1,160 @@
+"""Offices as speakers: "Poland's prime minister said" is one person, whom another article
+of the same story may name."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from rashomon.annotate import Annotator
+from rashomon.compare.claims import role_speakers, speaker_entity
+from rashomon.compare.framing import framing_profiles
+from rashomon.compare.matrix import StoryInput, link_role_speakers
+from rashomon.config import load_config
+from rashomon.entities.roles import RoleIndex, RoleKey, role_key
+from rashomon.model import Annotations, Article, Block
+
+
+@pytest.mark.parametrize(
+    ("phrase", "country", "office"),
+    [
+        ("the French president", "FR", "president"),
+        ("Poland's President", "PL", "president"),
+        ("Ukraine’s defence minister", "UA", "defense minister"),
+        ("President of Ukraine", "UA", "president"),
+        ("the prime minister of Poland", "PL", "prime minister"),
+        ("US Secretary of State", "US", "secretary of state"),
+        ("UK Prime Minister", "GB", "prime minister"),
+        ("the United States president", "US", "president"),
+        ("the German chancellor", "DE", "chancellor"),
+        ("the Russian leader", "RU", "leader"),
+        ("the president", None, "president"),
+        ("the minister of defence", None, "defense minister"),
+        ("chancellor of the exchequer", None, "finance minister"),
+    ],
+)
+def test_role_key_reads_country_and_office(phrase: str, country: str | None, office: str) -> None:
+    assert role_key(phrase) == RoleKey(country, office)
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        None,
+        "",
+        "the former president",  # not the holder now
+        "then-President",
+        "deputy prime minister",  # several deputies
+        "a senior official",
+        "the minister",  # which ministry?
+        "the leader",  # of what?
+        "the country's president",  # which country?
+        "Democratic presidential candidate",
+        "the Kremlin",
+    ],
+)
+def test_role_key_is_none_for_no_single_office(phrase: str | None) -> None:
+    assert role_key(phrase) is None
+
+
+def test_role_index_names_a_clear_holder_only() -> None:
+    index = RoleIndex.of(
+        [
+            ("French President", "macron"),
+            ("French President", "macron"),
+            ("Polish Prime Minister", "tusk"),
+            ("President", "duda"),  # a president of no stated country
+        ]
+    )
+    assert index.holder("the French president") == "macron"
+    assert index.holder("Poland's prime minister") == "tusk"
+    assert index.holder("the Polish prime minister") == "tusk"
+    assert index.holder("the German chancellor") is None  # nobody holds it here
+    assert index.holder("the Ukrainian prime minister") is None  # Poland's is not Ukraine's
+    assert index.holder("the prime minister") == "tusk"  # the only one here
+    assert index.holder("the president") is None  # Macron or Duda: not one person
+    assert index.holder("the former French president") is None
+    # A country's office falls back on the office given with no country only when no
+    # other country's holder is in the story.
+    assert RoleIndex.of([("President", "duda")]).holder("Poland's president") == "duda"
+
+
+def test_role_index_needs_a_clear_majority() -> None:
+    tie = RoleIndex.of([("French President", "a"), ("French President", "b")])
+    assert tie.holder("the French president") is None
+    clear = RoleIndex.of([("French President", "a")] * 2 + [("French President", "b")])
+    assert clear.holder("the French president") == "a"
+
+
+# --- annotation and the story ------------------------------------------------------------
+
+COMPONENTS = {"annotate": {"components": ["sentences", "entities", "quotes"]}}
+
+
+@pytest.fixture(scope="module")
+def annotator() -> Annotator:
+    return Annotator(load_config().with_overrides(COMPONENTS))
+
+
+def _article(text: str, ident: str) -> Article:
+    blocks = [Block(m.start(), m.end(), "body") for m in re.finditer(r"[^\n]+", text)]
+    return Article(id=ident, text=text, blocks=blocks, content_hash=ident, language="en")
+
+
+def _annotate(annotator: Annotator, text: str, ident: str = "t") -> tuple[Article, Annotations]:
+    article = _article(text, ident)
+    result = next(annotator.annotate([article]))
+    assert isinstance(result, Annotations)
+    return article, result
+
+
+def test_an_office_as_speaker_is_not_an_anonymous_source(annotator: Annotator) -> None:
+    _, ann = _annotate(
+        annotator,
+        "Leaders met in Warsaw on Monday.\n"
+        '"We will not give up," Poland\'s prime minister said.\n'
+        "Ukraine's defence minister told reporters that the front was holding.\n"
+        "A senior official said the talks had stalled.",
+    )
+    by_text = {q.speaker_text: q for q in ann.quotes}
+    for phrase in ("Poland's prime minister", "Ukraine's defence minister"):
+        q = by_text[phrase]
+        assert (q.anonymous, q.resolved_by, q.speaker_mention) == (False, "role", None)
+    official = by_text["A senior official"]
+    assert official.anonymous and official.resolved_by == "anonymous"
+
+
+def test_a_story_names_the_office_holder_an_article_leaves_unnamed(
+    annotator: Annotator,
+) -> None:
+    named, ann_named = _annotate(
+        annotator,
+        "Polish Prime Minister Donald Tusk arrived in Kyiv on Tuesday.\n"
+        "Tusk said Europe would keep its promises to Ukraine.",
+        "a",
+    )
+    unnamed, ann_unnamed = _annotate(
+        annotator,
+        "European leaders travelled to Kyiv on Tuesday.\n"
+        "Poland's prime minister said Europe would keep its promises.\n"
+        "The German chancellor said nothing would change.",
+        "b",
+    )
+    tusk = next(k for k, m in enumerate(ann_named.mentions) if m.text == "Donald Tusk")
+    ids_named = {tusk: "e-tusk"}
+    linked = role_speakers([(ann_named, ids_named), (ann_unnamed, {})])
+    assert linked[0] == {}
+    quote = next(q for q in ann_unnamed.quotes if q.speaker_text == "Poland's prime minister")
+    assert linked[1] == {(quote.start, quote.end): "e-tusk"}
+    # Nobody in the story is given the German chancellorship: that quote stays unlinked.
+    assert speaker_entity(ann_unnamed, {}, quote, linked[1]) == "e-tusk"
+    # Alone, the article names nobody.
+    assert role_speakers([(ann_unnamed, {})]) == [{}]
+
+    inputs = [StoryInput(named, ann_named, ids_named), StoryInput(unnamed, ann_unnamed, {})]
+    link_role_speakers(inputs)
+    profiles = framing_profiles(inputs, [], {"e-tusk": "Donald Tusk"})
+    speakers = {s["speaker"] for s in profiles["b"]["speakers"]}
+    assert "Donald Tusk" in speakers
+    assert "(unknown)" not in speakers
