@@ -125,6 +125,17 @@ def test_an_office_as_speaker_is_not_an_anonymous_source(annotator: Annotator) -
     assert official.anonymous and official.resolved_by == "anonymous"
 
 
+def test_the_president_is_not_the_vice_president_named_last(annotator: Annotator) -> None:
+    _, ann = _annotate(
+        annotator,
+        "President Barack Obama opened the museum on Saturday.\n"
+        "Vice President Joe Biden and his wife toured the galleries before the ceremony.\n"
+        '"This is the story of America," the president said.',
+    )
+    (quote,) = [q for q in ann.quotes if q.speaker_text == "the president"]
+    assert (quote.speaker, quote.resolved_by) == ("Barack Obama", "role")
+
+
 def test_a_story_names_the_office_holder_an_article_leaves_unnamed(
     annotator: Annotator,
 ) -> None:
@@ -158,3 +169,64 @@ def test_a_story_names_the_office_holder_an_article_leaves_unnamed(
     speakers = {s["speaker"] for s in profiles["b"]["speakers"]}
     assert "Donald Tusk" in speakers
     assert "(unknown)" not in speakers
+
+
+# --- through the store: analysis.json ------------------------------------------------------
+
+NAMED = """---
+published: 2026-03-10
+outlet: Outlet A
+title: Tusk pledges steady support for Ukraine on visit to Kyiv
+---
+Polish Prime Minister Donald Tusk arrived in Kyiv on Tuesday for talks with Ukrainian officials on air defence and reconstruction.
+
+"Poland will stand with Ukraine for as long as it takes," Tusk said at a news conference in Kyiv.
+
+The visit came a week after European leaders agreed a new package of air defence support for Ukraine.
+"""
+
+UNNAMED = """---
+published: 2026-03-10
+outlet: Outlet B
+title: Polish leader visits Kyiv, pledges support for Ukraine
+---
+Poland's prime minister arrived in Kyiv on Tuesday for talks on air defence and reconstruction with Ukrainian officials.
+
+"We will stand with Ukraine for as long as it takes," Poland's prime minister said at a news conference in Kyiv.
+
+European leaders agreed a new package of air defence support for Ukraine a week before the visit.
+"""
+
+
+def test_analysis_names_the_office_holder_of_an_unnamed_speaker(tmp_path) -> None:
+    from rashomon.annotate import annotate
+    from rashomon.compare.analysis import build_analysis
+    from rashomon.entities import resolve_store
+    from rashomon.ingest import ingest
+    from rashomon.store import open_store
+    from rashomon.stories import cluster_store
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.md").write_text(NAMED, "utf-8")
+    (folder / "b.md").write_text(UNNAMED, "utf-8")
+    store = open_store(str(tmp_path / "r.db"))
+    ingest([str(folder)], store)
+    annotate(store)
+    resolve_store(store)
+    cluster_store(store)
+    ids = {a.outlet: a.id for a in store.articles()}
+    assert any(set(s["articles"]) == set(ids.values()) for s in store.stories())
+    data = build_analysis(store)
+    tusk = next(e["id"] for e in data["entities"] if e["name"] == "Donald Tusk")
+    unnamed = [
+        q for q in data["quotes"]
+        if q["article"] == ids["Outlet B"] and q["speaker_text"] == "Poland's prime minister"
+    ]
+    assert unnamed, data["quotes"]
+    for q in unnamed:
+        assert (q["speaker"], q["speaker_name"], q["anonymous"]) == (tusk, "Donald Tusk", False)
+    (comparison,) = data["comparisons"]
+    speakers = {s["speaker"] for s in comparison["framing"][ids["Outlet B"]]["speakers"]}
+    assert speakers == {"Donald Tusk"}
+    store.close()

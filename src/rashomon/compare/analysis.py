@@ -142,6 +142,7 @@ def _layers(
                     "end": q.end,
                 }
             )
+    linked: list[dict[str, Any]] = []
     for story in stories:
         members = [a for a in story["articles"] if a in evidence]
         if len(members) < 2 or not any(a in unnamed for a in members):
@@ -150,6 +151,12 @@ def _layers(
         for a in members:
             for q, row in unnamed.get(a, []):
                 row["speaker"] = index.holder(q.speaker_text)
+                if row["speaker"] is not None:
+                    linked.append(row)
+    if linked:
+        names = store.entity_names(sorted({row["speaker"] for row in linked}))
+        for row in linked:
+            row["speaker_name"] = names.get(row["speaker"], (None,))[0]
     return quotes, quantities
 
 

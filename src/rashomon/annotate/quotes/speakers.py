@@ -348,7 +348,11 @@ class _Speakers(_RunState):
                    if t.is_alpha and t.lower_ not in ("the", "a", "an", "'s")}
         best: tuple[int, int] | None = None
         if human or lemma in TITLES:
-            for m_index in reversed(self._person_index[-ROLE_WINDOW:]):
+            # An office ("the president") is held by a person given that office, not a
+            # neighbouring one ("Vice President Biden"), nor another country's.
+            office = role_key(self.text[quote.speaker_start:quote.speaker_end])
+            before = bisect.bisect_left(self._person_starts, pos)
+            for m_index in reversed(self._person_index[max(0, before - ROLE_WINDOW):before]):
                 m = self.mentions[m_index]
                 if m.start >= pos:
                     continue
@@ -358,6 +362,12 @@ class _Speakers(_RunState):
                 role_words |= {w.lower() for w in re.findall(r"\w+", m.role)}
                 if lemma not in role_words and head.lower_ not in role_words:
                     continue
+                if office is not None:
+                    theirs = role_key(m.role)
+                    if theirs is None or theirs.office != office.office or (
+                        office.country and theirs.country and theirs.country != office.country
+                    ):
+                        continue
                 score = len(content & role_words)
                 if best is None or score > best[0]:
                     best = (score, m_index)
