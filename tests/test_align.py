@@ -311,3 +311,24 @@ def test_quality_gate_align_msrp():
     m = bench.metrics((p >= 0.5).astype(int), data["y"])
     for metric, floor in GATE_FLOORS.items():
         assert m[metric] >= floor, f"{metric} {m[metric]} fell below its floor {floor}"
+
+
+def test_prepare_embeds_a_repeated_sentence_once() -> None:
+    class Counting(WordEmbedder):
+        def __init__(self) -> None:
+            self.seen: list[str] = []
+
+        def encode_tokens(self, texts):
+            self.seen += list(texts)
+            return super().encode_tokens(texts)
+
+    texts = ["The dam broke on Sunday.", "Nine people died.", "The dam broke on Sunday."]
+    embedder = Counting()
+    prepared = align.prepare(texts, embedder)
+    # encode and encode_tokens each saw the two distinct sentences, once.
+    assert sorted(embedder.seen) == sorted(2 * texts[:2])
+    assert prepared.texts == texts
+    assert np.array_equal(prepared.vectors[0], prepared.vectors[2])
+    assert np.array_equal(prepared.pieces[0], prepared.pieces[2])
+    alone = align.prepare(texts[1:2], WordEmbedder())
+    assert np.array_equal(prepared.vectors[1], alone.vectors[0])

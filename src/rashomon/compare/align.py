@@ -213,9 +213,19 @@ def prepare(texts: Sequence[str], embedder: Any = None) -> Prepared:
 
         embedder = shared()
     texts = list(texts)
+    # A sentence repeated word for word (wire copies, boilerplate a feed repeats) is
+    # embedded once: less work, and copies get bit-identical vectors, so they tie.
+    first: dict[str, int] = {}
+    back = [first.setdefault(t, len(first)) for t in texts]
+    unique = list(first)
     if hasattr(embedder, "encode_both"):  # one run of the network for both
-        return prepared_from(texts, *embedder.encode_both(texts))
-    return prepared_from(texts, embedder.encode(texts), embedder.encode_tokens(texts))
+        vectors, tokens = embedder.encode_both(unique)
+    else:
+        vectors, tokens = embedder.encode(unique), embedder.encode_tokens(unique)
+    if len(unique) < len(texts):
+        vectors = np.asarray(vectors)[back]
+        tokens = [tokens[k] for k in back]
+    return prepared_from(texts, vectors, tokens)
 
 
 def prepared_from(
