@@ -496,7 +496,7 @@ def run(
         path = REPO / out / f"stories-{result['date']}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str), "utf-8")
-        result["written"] = str(path.relative_to(REPO))
+        result["written"] = str(path.relative_to(REPO) if path.is_relative_to(REPO) else path)
     return result
 
 

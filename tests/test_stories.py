@@ -253,6 +253,24 @@ def test_attach_small_joins_outliers_to_their_own_story_only() -> None:
     assert attach_small(sim, first, 0, 0.2).tolist() == first.tolist()
 
 
+def test_attach_small_counts_copies_of_one_text_once() -> None:
+    # 0-4 one story; 5-8 four outlets printing one outlying piece word for word (similarity
+    # 1 to each other), a little under the threshold to the story; 9 far from everything.
+    sim = np.full((10, 10), 0.05)
+    sim[:5, :5] = 0.8
+    sim[5:9, 5:9] = 1.0
+    sim[5:9, :5] = sim[:5, 5:9] = 0.25
+    np.fill_diagonal(sim, 1.0)
+    first = average_link(sim, 0.3)
+    assert len(set(first.tolist())) == 3
+    assert attach_small(sim, first, 3, 0.2).tolist() == [0] * 9 + [1]
+    # Four different pieces (not copies) make a story of four: too large to attach.
+    sim[5:9, 5:9] = 0.8
+    np.fill_diagonal(sim, 1.0)
+    first = average_link(sim, 0.3)
+    assert attach_small(sim, first, 3, 0.2).tolist() == first.tolist()
+
+
 def test_attached_outlier_joins_the_story_of_its_block() -> None:
     core = ("t:dam", "t:flood", "t:dolvitsa", "e:dolvitsa", "e:selvenergo")
     feats = [_f(c, 100, *core, f"t:{c}x") for c in "abc"]

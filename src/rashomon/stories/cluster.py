@@ -576,6 +576,10 @@ def _cluster_block(table: FeatureTable, rows: np.ndarray, threshold: float) -> l
     return [rows[labels == k] for k in range(labels.max() + 1)]
 
 
+#: Similarity at or above which two articles are copies of one text (attach_small).
+COPY_SIMILARITY = 1.0 - 1e-6
+
+
 def attach_small(sim: np.ndarray, labels: np.ndarray, size: int, threshold: float) -> np.ndarray:
     """Clusters of at most ``size`` members joined to the larger cluster they are closest
     to on average, when that average similarity reaches ``threshold``.
@@ -586,11 +590,20 @@ def attach_small(sim: np.ndarray, labels: np.ndarray, size: int, threshold: floa
     attachments are decided against the first-pass clusters at once (a small cluster
     never joins another small one), so the result depends only on the matrix. Ties go to
     the lowest cluster label. Returns labels renumbered 0..k-1 in order of first row.
+
+    Size counts distinct articles: copies (similarity 1 to another member: the same wire
+    story in several outlets) are one, so four outlets printing one outlying piece word
+    for word still attach like one piece would.
     """
     k = int(labels.max()) + 1
     counts = np.bincount(labels, minlength=k)
-    large = np.flatnonzero(counts > size)
-    small = np.flatnonzero(counts <= size)
+    distinct = counts.copy()
+    for c in np.flatnonzero(counts > size):
+        members = np.flatnonzero(labels == c)
+        same = sim[np.ix_(members, members)] >= COPY_SIMILARITY
+        distinct[c] -= int(np.triu(same, k=1).any(axis=0).sum())
+    large = np.flatnonzero(distinct > size)
+    small = np.flatnonzero(distinct <= size)
     if len(large) == 0 or len(small) == 0:
         return labels
     # Mean similarity of every article to every large cluster, then of every small
