@@ -230,3 +230,11 @@ def test_analysis_names_the_office_holder_of_an_unnamed_speaker(tmp_path) -> Non
     speakers = {s["speaker"] for s in comparison["framing"][ids["Outlet B"]]["speakers"]}
     assert speakers == {"Donald Tusk"}
     store.close()
+
+    # The web app's entity page lists the quote among Tusk's, though its article never
+    # names him.
+    from rashomon.web.query import Query
+
+    page = Query(str(tmp_path / "r.db")).entity(tusk)
+    assert {q["article"] for q in page["quotes_by"]} == set(ids.values())
+    assert {q["outlet"] for q in page["quotes_by"]} == {"Outlet A", "Outlet B"}

@@ -21,6 +21,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import gazetteer
 
@@ -91,6 +92,7 @@ def _country(text: str) -> str | None:
     return place.country
 
 
+@lru_cache(maxsize=8192)
 def role_key(text: str | None) -> RoleKey | None:
     """The office a role phrase names, with its country when it says one.
 

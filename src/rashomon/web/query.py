@@ -456,7 +456,15 @@ class Query:
         mine: dict[str, list[int]] = {}
         for a, k, *_ in mentions:
             mine.setdefault(a, []).append(k)
-        quotes, _ = _layers(store, articles)
+        story_of = self.story_of_article()
+        story_ids = {story_of[a] for a in articles if a in story_of}
+        stories = [s for s in self.all_stories() if s["id"] in story_ids]
+        # Quotes by the entity also come from its stories' other articles, where an office
+        # it holds speaks unnamed ("Poland's prime minister said").
+        others = sorted(
+            {a for s in stories if len(s["articles"]) > 1 for a in s["articles"]} - set(articles)
+        )[:max_articles]
+        quotes, _ = _layers(store, articles + others, stories)
         by = [q for q in quotes if q.get("speaker") == e["id"]]
         about = []
         for aid in articles:
@@ -472,15 +480,12 @@ class Query:
                 if q["article"] == aid and q.get("speaker") != e["id"]:
                     if any(q["start"] <= s and t <= q["end"] for s, t in spans):
                         about.append(q)
-        meta = {a.id: article_row(a) for a in store.articles_by_ids(articles)}
+        meta = {a.id: article_row(a) for a in store.articles_by_ids(articles + others)}
         for q in by + about:
             a = meta.get(q["article"], {})
             q["outlet"], q["published"] = a.get("outlet"), a.get("published")
         by.sort(key=lambda q: (q["published"] or "", q["article"], q["start"]))
         about.sort(key=lambda q: (q["published"] or "", q["article"], q["start"]))
-        story_of = self.story_of_article()
-        story_ids = {story_of[a] for a in articles if a in story_of}
-        stories = [s for s in self.all_stories() if s["id"] in story_ids]
         stances = []
         for line_id in sorted({s["storyline"] for s in stories if s.get("storyline")}):
             members = [s for s in self.all_stories() if s.get("storyline") == line_id]
