@@ -96,10 +96,10 @@ def role_speakers(
     items = list(articles)
     index = RoleIndex.of(pair for ann, ids in items for pair in role_evidence(ann, ids))
     out: list[dict[tuple[int, int], str]] = []
-    for ann, _ in items:
+    for ann, ids in items:
         linked = {}
         for q in ann.quotes:
-            if q.resolved_by == "role" and q.speaker_mention is None and not q.anonymous:
+            if q.resolved_by == "role" and not q.anonymous and not speaker_entity(ann, ids, q):
                 holder = index.holder(q.speaker_text) if index.holders else None
                 if holder is not None:
                     linked[(q.start, q.end)] = holder
