@@ -210,3 +210,14 @@ def test_render_report_of_an_empty_analysis() -> None:
         {"articles": [], "stories": [], "storylines": [], "comparisons": [], "entities": []}
     )
     assert "0 articles" in html
+
+
+def test_summary_says_when_outlets_are_unknown_and_how_to_name_them() -> None:
+    from rashomon.report.summary import analysis_summary
+
+    articles = [{"id": "a", "outlet": "Outlet A"}, {"id": "b", "outlet": None}, {"id": "c"}]
+    out = analysis_summary({"articles": articles})
+    assert (out["articles"], out["outlets"], out["outlet_unknown"]) == (3, 1, 2)
+    assert "The outlet of 2 articles is unknown: name it with --outlet" in out["text"]
+    known = analysis_summary({"articles": articles[:1]})
+    assert known["outlet_unknown"] == 0 and "unknown" not in known["text"]

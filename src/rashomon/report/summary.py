@@ -12,9 +12,11 @@ def analysis_summary(data: dict[str, Any], **paths: str) -> dict[str, Any]:
     comparisons = data.get("comparisons", [])
     kinds = [c["kind"] for comp in comparisons for c in comp.get("conflicts", [])]
     outlets = sorted({a["outlet"] for a in data.get("articles", []) if a.get("outlet")})
+    unknown = sum(1 for a in data.get("articles", []) if not a.get("outlet"))
     out: dict[str, Any] = {
         "articles": len(data.get("articles", [])),
         "outlets": len(outlets),
+        "outlet_unknown": unknown,
         "stories": len(data.get("stories", [])),
         "storylines": len(data.get("storylines", [])),
         "compared": len(comparisons),
@@ -33,4 +35,9 @@ def analysis_summary(data: dict[str, Any], **paths: str) -> dict[str, Any]:
         f"{plural(out['attribution_dropped'], 'claim')} attributed by some outlets and stated "
         "as fact by others."
     )
+    if unknown:
+        out["text"] += (
+            f" The outlet of {plural(unknown, 'article')} is unknown: name it with --outlet, "
+            "a folder per outlet, or a sources.toml."
+        )
     return out
