@@ -219,5 +219,8 @@ def test_summary_says_when_outlets_are_unknown_and_how_to_name_them() -> None:
     out = analysis_summary({"articles": articles})
     assert (out["articles"], out["outlets"], out["outlet_unknown"]) == (3, 1, 2)
     assert "The outlet of 2 articles is unknown: name it with --outlet" in out["text"]
-    known = analysis_summary({"articles": articles[:1]})
-    assert known["outlet_unknown"] == 0 and "unknown" not in known["text"]
+    assert out["undated"] == 3 and "3 articles carry no date" in out["text"]
+    dated = [{"id": "a", "outlet": "Outlet A", "published": "2026-03-15"}]
+    known = analysis_summary({"articles": dated})
+    assert (known["outlet_unknown"], known["undated"]) == (0, 0)
+    assert "unknown" not in known["text"] and "no date" not in known["text"]

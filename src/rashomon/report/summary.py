@@ -13,10 +13,12 @@ def analysis_summary(data: dict[str, Any], **paths: str) -> dict[str, Any]:
     kinds = [c["kind"] for comp in comparisons for c in comp.get("conflicts", [])]
     outlets = sorted({a["outlet"] for a in data.get("articles", []) if a.get("outlet")})
     unknown = sum(1 for a in data.get("articles", []) if not a.get("outlet"))
+    undated = sum(1 for a in data.get("articles", []) if not a.get("published"))
     out: dict[str, Any] = {
         "articles": len(data.get("articles", [])),
         "outlets": len(outlets),
         "outlet_unknown": unknown,
+        "undated": undated,
         "stories": len(data.get("stories", [])),
         "storylines": len(data.get("storylines", [])),
         "compared": len(comparisons),
@@ -39,5 +41,11 @@ def analysis_summary(data: dict[str, Any], **paths: str) -> dict[str, Any]:
         out["text"] += (
             f" The outlet of {plural(unknown, 'article')} is unknown: name it with --outlet, "
             "a folder per outlet, or a sources.toml."
+        )
+    if undated:
+        out["text"] += (
+            f" {plural(undated, 'article')} carry no date, so their stories rest on content "
+            "alone (two events of one kind may share one): give a date in a dateline or as "
+            "'published:' front matter."
         )
     return out
