@@ -190,7 +190,16 @@ class PostgresStore(SQLStore):
         return int(row[0] or 0)
 
     def _exists(self, table: str) -> bool:
-        row = self.conn.execute("SELECT to_regclass(%s) IS NOT NULL", (table,)).fetchone()
+        # A table of the search path, read from pg_class with the statement's snapshot,
+        # not through to_regclass: that consults this backend's catalog cache, which a
+        # wait on the migration lock does not refresh, so a table another process
+        # committed meanwhile could still look missing (and its store foreign).
+        row = self.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c"
+            " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE c.relname = %s AND n.nspname = ANY (current_schemas(false)))",
+            (table,),
+        ).fetchone()
         return bool(row[0])
 
     def _migrate(self, create: bool) -> None:

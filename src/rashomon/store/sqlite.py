@@ -70,8 +70,15 @@ class SQLiteStore(SQLStore):
             # Wait for other processes' locks (a new file being migrated) rather than fail.
             self.conn.execute("PRAGMA busy_timeout = 30000")
             self.conn.execute("PRAGMA foreign_keys = ON")
-            app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
-            tables = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            # Both read in one transaction: read apart, another process migrating the
+            # same new file could commit in between (no id yet, then its tables), and the
+            # store would look foreign.
+            self.conn.execute("BEGIN")
+            try:
+                app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+                tables = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            finally:
+                self.conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path} is not a Rashomon store ({exc})") from exc
         if tables and app_id != APPLICATION_ID:
