@@ -17,7 +17,7 @@ from ..annotate import load as load_annotations
 from ..entities.roles import RoleIndex
 from ..model import Article, Quote
 from ..store import Store
-from .claims import role_evidence, speaker_entity
+from .claims import role_evidence, speaker_entity, unnamed_office
 from .framing import framing_profiles, outlet_profiles
 from .matrix import StoryInput, compare_story
 
@@ -126,7 +126,7 @@ def _layers(
                     "end": q.end,
                 }
             )
-            if speaker is None and q.resolved_by == "role" and not q.anonymous:
+            if unnamed_office(q, speaker):
                 unnamed.setdefault(aid, []).append((q, quotes[-1]))
         for q in ann.quantities:
             quantities.append(

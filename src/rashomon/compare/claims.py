@@ -85,6 +85,12 @@ def role_evidence(ann: Annotations, entity_ids: dict[int, str]) -> list[tuple[st
     return out
 
 
+def unnamed_office(q: Quote, speaker: str | None) -> bool:
+    """A quote by an office its article names no holder for ("Poland's prime minister
+    said"), given the entity :func:`speaker_entity` found for it in the article."""
+    return speaker is None and q.resolved_by == "role" and not q.anonymous
+
+
 def role_speakers(
     articles: Iterable[tuple[Annotations, dict[int, str]]],
 ) -> list[dict[tuple[int, int], str]]:
@@ -99,8 +105,8 @@ def role_speakers(
     for ann, ids in items:
         linked = {}
         for q in ann.quotes:
-            if q.resolved_by == "role" and not q.anonymous and not speaker_entity(ann, ids, q):
-                holder = index.holder(q.speaker_text) if index.holders else None
+            if unnamed_office(q, speaker_entity(ann, ids, q)):
+                holder = index.holder(q.speaker_text)
                 if holder is not None:
                     linked[(q.start, q.end)] = holder
         out.append(linked)

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from .claims import speaker_entity
 from .matrix import StoryInput
 
 
@@ -53,11 +54,7 @@ def framing_profiles(
             elif q.vague:
                 key = "(vague)"
             else:
-                eid = (
-                    item.entity_ids.get(q.speaker_mention)
-                    if q.speaker_mention is not None
-                    else None
-                ) or item.role_speakers.get((q.start, q.end))
+                eid = speaker_entity(item.ann, item.entity_ids, q, item.role_speakers)
                 unnamed = q.speaker_text if q.resolved_by == "role" else None
                 key = (
                     names.get(eid, usual.get(eid, q.speaker))
