@@ -148,6 +148,36 @@ def test_entities_incremental_ids_stable_when_unrelated_articles_arrive(tmp_path
     assert joined in before
 
 
+def test_entities_incremental_offices_join_their_holder_in_any_order(tmp_path) -> None:
+    refs = [
+        MentionRef("a1", 0, "Emmanuel Macron", "PERSON", "Post", "French President"),
+        MentionRef("a1", 1, "French president", "ROLE", "Post", "French president"),
+        MentionRef("a2", 0, "Macron", "PERSON", "Herald", "French President"),
+        MentionRef("a2", 1, "president", "ROLE", "Herald", "president"),
+        MentionRef("a3", 0, "French president", "ROLE", "Gazette", "French president"),
+        MentionRef("a4", 0, "Emmanuel Macron", "PERSON", "Gazette"),
+        MentionRef("a4", 1, "Donald Tusk", "PERSON", "Gazette", "Polish Prime Minister"),
+        MentionRef("a4", 2, "prime minister", "ROLE", "Gazette", "prime minister"),
+    ]
+    store = SQLiteStore(str(tmp_path / "roles.db"))
+    store_mentions(store, refs)
+    resolve_store(store, rebuild=True)
+    full = _snapshot(store)
+    entity = {(a, m): (e, why) for a, m, e, why, _ in full[1]}
+    macron = entity[("a1", 0)][0]
+    assert entity[("a1", 1)] == (macron, "role")
+    assert entity[("a2", 1)] == (macron, "role")  # "Macron" and "the president" there
+    assert ("a3", 0) not in entity  # an office its article gives nobody
+    assert entity[("a4", 2)][1] == "role" and entity[("a4", 2)][0] != macron
+    names = {e["id"]: e for e in full[0]}
+    assert names[macron]["name"] == "Emmanuel Macron"
+    assert "French president" not in names[macron]["aliases"]
+    anns = _annotations(store)
+    for seed in range(4):
+        _arrive(store, _batches(anns, seed, (1, 1, 2)))
+        assert _snapshot(store) == full, f"arrival order {seed}"
+
+
 def test_entities_incremental_rules_win_and_rule_changes_regroup(tmp_path) -> None:
     refs = [MentionRef("a", 0, "Anna Novak", "PERSON"),
             MentionRef("b", 0, "Anna Novakova", "PERSON"),

@@ -1,5 +1,5 @@
-"""Offices as speakers: "Poland's prime minister said" is one person, whom another article
-of the same story may name."""
+"""Offices as speakers and as mentions: "Poland's prime minister said" is one person, whom
+the same article or another article of the same story may name."""
 
 from __future__ import annotations
 
@@ -238,3 +238,138 @@ def test_analysis_names_the_office_holder_of_an_unnamed_speaker(tmp_path) -> Non
     page = Query(str(tmp_path / "r.db")).entity(tusk)
     assert {q["article"] for q in page["quotes_by"]} == set(ids.values())
     assert {q["outlet"] for q in page["quotes_by"]} == {"Outlet A", "Outlet B"}
+
+
+# --- office mentions: "the French president" as a mention of its holder ------------------
+
+
+def _offices(ann: Annotations) -> list[str]:
+    return [m.text for m in ann.mentions if m.label == "ROLE"]
+
+
+def test_offices_named_without_a_name_are_role_mentions(annotator: Annotator) -> None:
+    _, ann = _annotate(
+        annotator,
+        "The French president said he would not rule it out.\n"
+        "Poland's prime minister met the president of Ukraine and the US Secretary of State.\n"
+        "Germany's chancellor ruled out sending troops, the foreign minister said.",
+    )
+    assert _offices(ann) == [
+        "French president",
+        "Poland's prime minister",
+        "president of Ukraine",
+        "US Secretary of State",
+        "Germany's chancellor",
+        "foreign minister",
+    ]
+    # In text order, names and offices alike (the quotes stage bisects the starts), and
+    # the names inside an office phrase are still mentions of their own.
+    starts = [m.start for m in ann.mentions]
+    assert starts == sorted(starts)
+    assert {"French", "Poland", "Ukraine", "Germany"} <= {m.text for m in ann.mentions}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "French President Emmanuel Macron said so.",  # a title before a name
+        "Emmanuel Macron, the French president, said so.",  # the name carries the role
+        "Secretary of State John Kerry said so.",
+        "She hopes to be elected president next year.",  # the office, not its holder
+        "He ran for president twice.",
+        "She was secretary of state for four years.",
+        "A minister said so.",  # not one person
+        "The former president said so.",  # not the holder
+        "The president of the Center for American Progress said so.",  # not a country's
+        "Talks on who might become president resumed.",
+    ],
+)
+def test_no_role_mention_for_a_title_a_generic_office_or_another_holder(
+    annotator: Annotator, text: str
+) -> None:
+    _, ann = _annotate(annotator, text)
+    assert _offices(ann) == []
+
+
+def _resolve(*articles: tuple[Article, Annotations]):
+    from rashomon.entities.resolve import MentionRef, resolve
+
+    refs = [
+        MentionRef(a.id, k, m.text, m.label, a.outlet, m.role)
+        for a, ann in articles
+        for k, m in enumerate(ann.mentions)
+    ]
+    return resolve(refs)
+
+
+def test_an_office_joins_the_person_its_article_gives_it_to(annotator: Annotator) -> None:
+    named = _annotate(
+        annotator,
+        "French President Emmanuel Macron arrived in Kyiv on Tuesday.\n"
+        "The French president said Europe would not abandon Ukraine.",
+        "a",
+    )
+    unnamed = _annotate(annotator, "The French president was expected in Kyiv on Tuesday.", "b")
+    res = _resolve(named, unnamed)
+    ann_a = named[1]
+    office = next(k for k, m in enumerate(ann_a.mentions) if m.label == "ROLE")
+    macron = next(k for k, m in enumerate(ann_a.mentions) if m.text == "Emmanuel Macron")
+    entity, why, _ = res.assignment[("a", office)]
+    assert entity == res.assignment[("a", macron)][0] and why == "role"
+    person = res.entities[entity]
+    # The office is one of his roles, not one of his names.
+    assert person.name == "Emmanuel Macron" and person.type == "PERSON"
+    assert "French president" not in person.aliases
+    assert all("French president" not in c for c in person.alias_counts.values())
+    assert person.roles["French president"] == 1
+    assert person.count == 2
+    # An article that names nobody for the office leaves it to the story: no entity
+    # called "French president" is made.
+    office_b = next(k for k, m in enumerate(unnamed[1].mentions) if m.label == "ROLE")
+    assert ("b", office_b) not in res.assignment
+    assert not any("president" in e.name.lower() for e in res.entities.values())
+
+
+def test_the_president_stays_unlinked_when_the_article_has_two(annotator: Annotator) -> None:
+    article = _annotate(
+        annotator,
+        "President Obama spoke to Russian President Vladimir Putin on Monday.\n"
+        "This week, the president declined to threaten Moscow.",
+    )
+    res = _resolve(article)
+    office = next(k for k, m in enumerate(article[1].mentions) if m.label == "ROLE")
+    assert ("t", office) not in res.assignment
+
+
+def test_a_story_links_an_office_and_the_stance_is_its_holders() -> None:
+    from rashomon.compare.stance import _Mentions
+
+    a = _annotate(
+        Annotator(load_config()),
+        "French President Emmanuel Macron arrived in Paris on Monday.\n"
+        "Macron said France would not rule out sending troops to Ukraine.",
+        "a",
+    )
+    b = _annotate(
+        Annotator(load_config()),
+        "The French president said France would not rule out sending troops to Ukraine.",
+        "b",
+    )
+    res = _resolve(a, b)
+    ids = {
+        aid: {k: e for (x, k), (e, _, _) in res.assignment.items() if x == aid}
+        for aid in ("a", "b")
+    }
+    inputs = [StoryInput(a[0], a[1], ids["a"]), StoryInput(b[0], b[1], ids["b"])]
+    before = dict(inputs[1].entity_ids)
+    link_role_speakers(inputs)
+    macron = next(e.id for e in res.entities.values() if e.name == "Emmanuel Macron")
+    france = next(e.id for e in res.entities.values() if e.name == "France")
+    office = next(k for k, m in enumerate(b[1].mentions) if m.label == "ROLE")
+    assert inputs[1].entity_ids[office] == macron
+    assert ids["b"] == before  # the stored assignment is not changed
+    # "The French president ..." is Macron's position, not France's.
+    phrase = b[1].mentions[office]
+    actors = _Mentions(inputs[1], {}).within(phrase.start, phrase.end)
+    assert [e for e, _ in actors] == [macron]
+    assert france not in [e for e, _ in actors]

@@ -132,7 +132,7 @@ class Mention:
     start: int
     end: int
     text: str
-    label: str  # PERSON, ORG, GPE, LOC, NORP, FAC, EVENT, PRODUCT, LAW
+    label: str  # PERSON, ORG, GPE, LOC, NORP, FAC, EVENT, PRODUCT, LAW; ROLE: an office unnamed
     role: str | None = None  # "Ukrainian Defense Minister" for "Rustem Umerov"
     role_start: int | None = None
     role_end: int | None = None

@@ -78,20 +78,27 @@ class Entities:
     name: ClassVar[str] = "entities"
     # 2: places the model tags as people or nationalities, told by the words around them;
     # occupations before a name are roles, not part of it.
-    version: ClassVar[str] = "2"
+    # 3: offices named without a name ("the French president") are ROLE mentions.
+    version: ClassVar[str] = "3"
     requires: ClassVar[tuple[str, ...]] = ("entities.spacy",)
     assigns: ClassVar[tuple[str, ...]] = ("mentions",)
 
     def __call__(self, doc: Document) -> None:
         token_mention: dict[tuple[int, int], int] = {}
         for p_index, paragraph in enumerate(doc.paragraphs):
+            found: list[tuple[Mention, Any]] = []
             for ent in paragraph.doc.ents:
                 mention = self._mention(paragraph, ent)
-                if mention is None:
-                    continue
+                if mention is not None:
+                    found.append((mention, ent))
+            roles = [(m.role_start, m.role_end) for m, _ in found if m.role_start is not None]
+            found += [(m, None) for m in role_mentions(paragraph, roles)]
+            # In text order (the quotes stage bisects mention starts); only names map
+            # tokens to mentions.
+            for mention, ent in sorted(found, key=lambda f: (f[0].start, f[1] is None)):
                 index = len(doc.ann.mentions)
                 doc.ann.mentions.append(mention)
-                for token in ent:
+                for token in ent or ():
                     token_mention[(p_index, token.i)] = index
         # One sense per article: a name the words around it show to be a place once is a
         # place wherever the article tags it as a person or a nationality.
@@ -189,6 +196,76 @@ def _place_context(sdoc: Any, start: int, end: int, label: str) -> bool:
         ):
             return True
     return False
+
+
+#: Last words of the offices :func:`..entities.roles.role_key` reads.
+OFFICE_HEADS = frozenset(
+    "president minister chancellor premier secretary king queen leader adviser "
+    "advisor general".split()
+)
+#: Determiners that make an office phrase someone unnamed but not the holder ("a
+#: minister", "every president").
+_INDEFINITE = frozenset({"a", "an", "another", "any", "each", "every", "no", "some"})
+_PHRASE_LEFT = frozenset({"det", "amod", "compound", "poss", "nmod", "npadvmod"})
+
+
+def role_mentions(paragraph: Any, taken: list[tuple[int, int]]) -> list[Mention]:
+    """Offices named without a name ("the French president", "Poland's prime minister",
+    "the president of Ukraine", "the foreign minister") as ROLE mentions of a paragraph;
+    ``taken`` are the spans of roles given with a name ("French President Emmanuel
+    Macron"), which are not repeated. Only offices of one holder count (see
+    :func:`..entities.roles.role_key`): "a minister" or "the former president" do not."""
+    from ..entities.roles import role_key
+
+    sdoc = paragraph.doc
+    out: list[Mention] = []
+    for token in sdoc:
+        if token.lower_ not in OFFICE_HEADS or token.pos_ not in ("NOUN", "PROPN"):
+            continue
+        if token.ent_type_ == "PERSON":
+            continue
+        # "President Macron", "Defence Minister Rustem Umerov": a title before a name.
+        if token.dep_ in ("compound", "amod") and token.head.pos_ == "PROPN" and (
+            token.head.i > token.i
+        ):
+            continue
+        # "the Ukrainian defence minister, Rustem Umerov": the name carries the role.
+        if any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in token.children):
+            continue
+        if token.dep_ == "appos" and token.head.pos_ == "PROPN":
+            continue
+        # "was elected president", "served as secretary of state", "ran for president":
+        # the office, not its holder.
+        if token.dep_ in ("attr", "oprd", "acomp") or (
+            token.dep_ == "pobj" and token.head.lower_ in ("as", "for")
+        ):
+            continue
+        left = [c for c in token.lefts if c.dep_ in _PHRASE_LEFT]
+        if any(c.dep_ == "det" and c.lower_ in _INDEFINITE for c in left):
+            continue
+        definite = any(
+            (c.dep_ == "det" and c.lower_ == "the") or c.dep_ == "poss" for c in left
+        )
+        start = min([c.left_edge.i for c in left] + [token.i])
+        while start < token.i and sdoc[start].dep_ == "det":
+            start += 1  # "the" is not part of the office
+        end = token.i + 1
+        of = next((c for c in token.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
+        if of is not None:
+            end = of.right_edge.i + 1  # "the president of Ukraine", "secretary of state"
+        if end < len(sdoc) and sdoc[end].ent_type_ == "PERSON":
+            continue  # "Secretary of State John Kerry": a title before a name
+        span = sdoc[start:end]
+        key = role_key(span.text)
+        # "The president of the Center for American Progress" holds no office of a country.
+        if key is None or not (definite or key.country):
+            continue
+        s, e = paragraph.span(span.start_char, span.end_char)
+        if any(a < e and s < b for a, b in taken):
+            continue
+        out.append(Mention(s, e, span.text, "ROLE", span.text, s, e))
+        taken = taken + [(s, e)]
+    return out
 
 
 def _role(span: Any) -> Any:

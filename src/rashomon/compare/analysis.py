@@ -19,7 +19,7 @@ from ..model import Article, Quote
 from ..store import Store
 from .claims import role_evidence, speaker_entity, unnamed_office
 from .framing import framing_profiles, outlet_profiles
-from .matrix import StoryInput, compare_story
+from .matrix import StoryInput, compare_story, link_role_speakers
 
 SCHEMA_VERSION = "1.0"
 
@@ -248,17 +248,23 @@ def storyline_stance_list(store: Store, stories: list[dict[str, Any]]) -> list[d
     from ..annotate.nlp import load as load_nlp
     from .stance import storyline_stances
 
-    by_line: dict[str, list[str]] = {}
+    by_line: dict[str, list[list[str]]] = {}
     for s in stories:
         if s.get("storyline"):
-            by_line.setdefault(s["storyline"], []).extend(s["articles"])
+            by_line.setdefault(s["storyline"], []).append(s["articles"])
     if not by_line:
         return []
     nlp = load_nlp()
     embedder = embed.embedder()
     out = []
-    for line_id, ids in sorted(by_line.items()):
-        items = story_inputs(store, sorted(set(ids)))
+    for line_id, story_ids in sorted(by_line.items()):
+        items = []
+        for ids in story_ids:
+            # Offices are linked to their holder per story: one event, one date.
+            story_items = story_inputs(store, sorted(set(ids)))
+            link_role_speakers(story_items)
+            items += story_items
+        items.sort(key=lambda x: x.article.id)
         names = {e: n for e, (n, _) in store.entity_names(_entities_of(items)).items()}
         result = storyline_stances({"id": line_id}, items, names, nlp, embedder)
         if result["issues"]:

@@ -113,6 +113,26 @@ def role_speakers(
     return out
 
 
+def role_mentions(
+    articles: Iterable[tuple[Annotations, dict[int, str]]],
+) -> list[dict[int, str]]:
+    """For the articles of one story, in order: their office mentions that name nobody in
+    their own article ("the French president", a ROLE mention the resolver left without
+    an entity), each to the entity the story's articles give that office (mention index
+    -> entity id), as :func:`role_speakers` does for quotes."""
+    items = list(articles)
+    index = RoleIndex.of(pair for ann, ids in items for pair in role_evidence(ann, ids))
+    return [
+        {
+            k: holder
+            for k, m in enumerate(ann.mentions)
+            if m.label == "ROLE" and k not in ids
+            and (holder := index.holder(m.text)) is not None
+        }
+        for ann, ids in items
+    ]
+
+
 def _overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
     return a0 < b1 and b0 < a1
 

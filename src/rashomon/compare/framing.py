@@ -17,7 +17,7 @@ def _usual_names(inputs: Sequence[StoryInput]) -> dict[str, str]:
     for item in inputs:
         for k, m in enumerate(item.ann.mentions):
             eid = item.entity_ids.get(k)
-            if eid:
+            if eid and m.label != "ROLE":  # "the French president" is no name of Macron's
                 counts[eid][m.text] += 1
     out = {}
     for eid, c in counts.items():
@@ -69,7 +69,7 @@ def framing_profiles(
         seen = set()
         for k, m in enumerate(ann.mentions):
             eid = item.entity_ids.get(k)
-            if not eid or eid in seen:
+            if not eid or eid in seen or m.label == "ROLE":
                 continue
             if len(m.text.split()) < len(usual.get(eid, "").split()):
                 continue  # a short form (surname) is not a naming choice

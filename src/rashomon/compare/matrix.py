@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..model import Annotations, Article, Quantity
-from .claims import Claim, claims_of, role_speakers, speaker_entity
+from .claims import Claim, claims_of, role_mentions, role_speakers, speaker_entity
 from .relations import Relation, agree, comparable, relate
 
 #: Claim pairs whose MiniLM cosine is below this are not scored.
@@ -62,11 +62,16 @@ class StoryInput:
 
 
 def link_role_speakers(inputs: Sequence[StoryInput]) -> None:
-    """Fill each input's ``role_speakers`` from the story's articles."""
-    for item, linked in zip(
-        inputs, role_speakers((x.ann, x.entity_ids) for x in inputs), strict=True
+    """Fill each input's ``role_speakers`` from the story's articles, and give its office
+    mentions that its article leaves unnamed the holder the story names (a new
+    ``entity_ids`` dict: the stored assignment is not changed)."""
+    pairs = [(x.ann, x.entity_ids) for x in inputs]
+    for item, linked, offices in zip(
+        inputs, role_speakers(pairs), role_mentions(pairs), strict=True
     ):
         item.role_speakers = linked
+        if offices:
+            item.entity_ids = {**item.entity_ids, **offices}
 
 
 def _qjson(q: Quantity | None) -> dict[str, Any] | None:
@@ -437,7 +442,7 @@ def inconsistencies(
         forms: dict[str, Counter] = defaultdict(Counter)
         for k, m in enumerate(item.ann.mentions):
             eid = item.entity_ids.get(k)
-            if eid:
+            if eid and m.label != "ROLE":  # an office is no spelling of its holder's name
                 forms[eid][m.text] += 1
         for eid, counter in forms.items():
             names = list(counter)

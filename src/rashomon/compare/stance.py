@@ -64,7 +64,7 @@ _PREFILTER = re.compile(
     r"readiness|willing|open to|ready to|prepared to|reluctan|possibility)",
     re.IGNORECASE,
 )
-ACTOR_TYPES = ("PERSON", "ORG", "GPE", "NORP", "LOC")
+ACTOR_TYPES = ("PERSON", "ORG", "GPE", "NORP", "LOC", "ROLE")
 
 
 @dataclass(slots=True)
@@ -116,10 +116,20 @@ class _Mentions:
     """Entity mentions of one article by character offset."""
 
     def __init__(self, item: StoryInput, names: dict[str, str]) -> None:
-        self.items = [
+        mentions = [
             (m.start, m.end, item.entity_ids[k], names.get(item.entity_ids[k], m.text))
             for k, m in enumerate(item.ann.mentions)
             if k in item.entity_ids and m.label in ACTOR_TYPES
+        ]
+        # "The French president", linked to its holder, is that person, not France.
+        offices = [
+            (m.start, m.end)
+            for k, m in enumerate(item.ann.mentions)
+            if k in item.entity_ids and m.label == "ROLE"
+        ]
+        self.items = [
+            x for x in mentions
+            if not any(s <= x[0] and x[1] <= e and (s, e) != x[:2] for s, e in offices)
         ]
 
     def within(self, start: int, end: int) -> list[tuple[str, str]]:

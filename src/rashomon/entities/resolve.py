@@ -3,7 +3,9 @@
 Mentions are grouped in three steps, each recorded as the reason for a merge:
 
 1. **Within an article** a surname or given name alone joins the full name it shortens
-   ("Duda" -> "Andrzej Duda"; reason ``same-article``).
+   ("Duda" -> "Andrzej Duda"; reason ``same-article``), and an office named without a
+   name ("the Polish president", a ROLE mention) the one person the article gives that
+   office (reason ``role``; see :mod:`.roles`).
 2. **People across articles** are blocked by the consonant skeleton of their surname and
    merged when the surnames are spelling variants (``transliteration``) and the given
    names are compatible; a surname alone joins the one person of that surname, and stays
@@ -34,6 +36,7 @@ from rapidfuzz.distance import JaroWinkler
 
 from . import gazetteer
 from .keys import fold, given_compatible, name_parts, skeleton, translit
+from .roles import RoleIndex
 
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 #: Similarity of folded surnames (Jaro-Winkler) at or above which skeleton-mates merge.
@@ -121,7 +124,7 @@ class Node:
     acronym spelled out, or another name. Resolution groups nodes; a node's data is a sum
     over its mentions, so adding an article only adds to the nodes it names."""
 
-    kind: str  # PERSON | PLACE | NAME | ACRONYM (one spelled out in its article)
+    kind: str  # PERSON | PLACE | NAME | ACRONYM (one spelled out in its article) | ROLE
     key: str
     first: tuple[str, int]  # the first mention (article id, index)
     why: str  # reason and confidence of the first mention
@@ -162,6 +165,9 @@ class Node:
                 out.update("x:" + k for k in map(name_key, self.surfaces) if " " in k)
         elif self.kind == "ACRONYM":
             out.add("x:" + self.key)
+        elif self.kind == "ROLE":
+            # An office's mentions in the articles that name its holder: with that person.
+            out = {"p:" + skeleton(self.key.split("|", 1)[1].split()[-1])}
         elif self.kind == "NAME":
             if " " in self.key:
                 out.add("x:" + self.key)
@@ -235,8 +241,12 @@ def article_nodes(mentions: list[MentionRef]) -> list[Contribution]:
     refs = sorted(mentions, key=lambda m: m.index)
     out: list[Contribution] = []
     people: list[MentionRef] = []
+    offices: list[MentionRef] = []
     for m in refs:
         label = m.label
+        if label == "ROLE":
+            offices.append(m)
+            continue
         kind = _type_of(label)
         place = (
             gazetteer.lookup(m.text)
@@ -311,6 +321,21 @@ def article_nodes(mentions: list[MentionRef]) -> list[Contribution]:
         else:
             out.append((m, "PERSON", f"?|{surname}", "exact", 1.0, None, kind))
 
+    # An office the article names without a name ("the French president") is the person
+    # the article gives that office ("French President Emmanuel Macron"), when it gives it
+    # to one person only. An office nobody holds here is left to the story (see
+    # compare.claims.role_mentions): no entity is made of "the president".
+    if offices:
+        holders = RoleIndex.of(
+            (m.role, key)
+            for m, kind_, key, *_rest in out
+            if kind_ == "PERSON" and m.role
+        )
+        for m in offices:
+            holder = holders.holder(m.text)
+            if holder is not None:
+                out.append((m, "ROLE", holder, "role", 0.85, None, "PERSON"))
+
     # An acronym the article spells out ("the United Nations (UN)") is that organisation
     # here, whatever other organisations share its initials elsewhere.
     expansions: dict[str, set[str]] = defaultdict(set)
@@ -373,6 +398,8 @@ def resolve(mentions: Iterable[MentionRef], rules: Rules | None = None) -> Resol
             entity_of[(order[i].kind, order[i].key)] = (c.entity, reasons[i])
     assignment: dict[tuple[str, int], tuple[str, str, float]] = {}
     for m in refs:
+        if (m.article_id, m.index) not in node_of:
+            continue  # an office its article gives nobody
         entity, (why, confidence) = entity_of[node_of[(m.article_id, m.index)]]
         assignment[(m.article_id, m.index)] = (entity.id, why, confidence)
         entity.mentions.append((m.article_id, m.index))
@@ -505,6 +532,13 @@ def group(nodes: list[Node], rules: Rules) -> tuple[list[int], list[tuple[str, f
             if allowed(n, target):
                 uf.union(n, target)
 
+    # An office joins the person its article gives it to.
+    people = {node.key: n for n, node in enumerate(nodes) if node.kind == "PERSON"}
+    for n, node in enumerate(nodes):
+        target = people.get(node.key) if node.kind == "ROLE" else None
+        if target is not None and allowed(n, target):
+            uf.union(n, target)
+
     # Organisations: an acronym joins the one name whose initials it spells; an acronym
     # that spells several organisations' names joins none of them.
     orgs = [
@@ -562,8 +596,11 @@ def make_entities(
         members[root].append(n)
     out = []
     for group_ in members.values():
+        # An office phrase ("the French president") is not a name of its holder: it
+        # neither names the entity nor counts as its alias (it is one of its roles).
+        named = {n for n in group_ if nodes[n].kind != "ROLE"} or set(group_)
         surfaces: Counter = Counter()
-        for n in group_:
+        for n in sorted(named):
             surfaces.update(nodes[n].surfaces)
         kind = _vote(group_, nodes, full_people)
         # The canonical name: the most frequent of the longest forms (full names win).
@@ -592,7 +629,7 @@ def make_entities(
         entity = Entity(base, name, kind, country, aliases=surfaces)
         for n in group_:
             node = nodes[n]
-            for outlet, c in node.outlets.items():
+            for outlet, c in node.outlets.items() if n in named else ():
                 entity.alias_counts.setdefault(outlet, Counter()).update(c)
             entity.roles.update(node.roles)
             entity.why[reasons[n][0]] += node.count
