@@ -17,6 +17,7 @@ from dataclasses import replace
 from typing import Any, ClassVar
 
 from ..entities.keys import PARTICLES as _PARTICLES
+from ..entities.roles import role_key
 from ..model import Mention
 from .base import Document, register
 
@@ -215,8 +216,6 @@ def role_mentions(paragraph: Any, taken: list[tuple[int, int]]) -> list[Mention]
     ``taken`` are the spans of roles given with a name ("French President Emmanuel
     Macron"), which are not repeated. Only offices of one holder count (see
     :func:`..entities.roles.role_key`): "a minister" or "the former president" do not."""
-    from ..entities.roles import role_key
-
     sdoc = paragraph.doc
     out: list[Mention] = []
     for token in sdoc:

@@ -91,8 +91,14 @@ def unnamed_office(q: Quote, speaker: str | None) -> bool:
     return speaker is None and q.resolved_by == "role" and not q.anonymous
 
 
+def story_roles(articles: Iterable[tuple[Annotations, dict[int, str]]]) -> RoleIndex:
+    """Who holds which office in the articles of one story (:func:`role_evidence`)."""
+    return RoleIndex.of(pair for ann, ids in articles for pair in role_evidence(ann, ids))
+
+
 def role_speakers(
     articles: Iterable[tuple[Annotations, dict[int, str]]],
+    index: RoleIndex | None = None,
 ) -> list[dict[tuple[int, int], str]]:
     """For the articles of one story, in order: the quotes whose speaker is an office the
     article does not name ("the French president said"), each to the entity the story's
@@ -100,7 +106,7 @@ def role_speakers(
     holder is the holder at that date; a quote stays unlinked when nobody, or no single
     person, holds the office in the story (see :class:`..entities.roles.RoleIndex`)."""
     items = list(articles)
-    index = RoleIndex.of(pair for ann, ids in items for pair in role_evidence(ann, ids))
+    index = story_roles(items) if index is None else index
     out: list[dict[tuple[int, int], str]] = []
     for ann, ids in items:
         linked = {}
@@ -115,13 +121,14 @@ def role_speakers(
 
 def role_mentions(
     articles: Iterable[tuple[Annotations, dict[int, str]]],
+    index: RoleIndex | None = None,
 ) -> list[dict[int, str]]:
     """For the articles of one story, in order: their office mentions that name nobody in
     their own article ("the French president", a ROLE mention the resolver left without
     an entity), each to the entity the story's articles give that office (mention index
     -> entity id), as :func:`role_speakers` does for quotes."""
     items = list(articles)
-    index = RoleIndex.of(pair for ann, ids in items for pair in role_evidence(ann, ids))
+    index = story_roles(items) if index is None else index
     return [
         {
             k: holder

@@ -17,7 +17,14 @@ from typing import Any
 import numpy as np
 
 from ..model import Annotations, Article, Quantity
-from .claims import Claim, claims_of, role_mentions, role_speakers, speaker_entity
+from .claims import (
+    Claim,
+    claims_of,
+    role_mentions,
+    role_speakers,
+    speaker_entity,
+    story_roles,
+)
 from .relations import Relation, agree, comparable, relate
 
 #: Claim pairs whose MiniLM cosine is below this are not scored.
@@ -66,8 +73,9 @@ def link_role_speakers(inputs: Sequence[StoryInput]) -> None:
     mentions that its article leaves unnamed the holder the story names (a new
     ``entity_ids`` dict: the stored assignment is not changed)."""
     pairs = [(x.ann, x.entity_ids) for x in inputs]
+    index = story_roles(pairs)
     for item, linked, offices in zip(
-        inputs, role_speakers(pairs), role_mentions(pairs), strict=True
+        inputs, role_speakers(pairs, index), role_mentions(pairs, index), strict=True
     ):
         item.role_speakers = linked
         if offices:
