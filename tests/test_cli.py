@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,54 @@ def test_cli_annotate_then_show_carries_annotations(tmp_path: Path, capsys) -> N
     assert main(["show", first, "--db", db]) == 0
     out = capsys.readouterr().out
     assert "Entities (" in out and "Quantities (" in out and "Event date:" in out
+
+
+def test_cli_analyze_never_reads_its_own_output_back(tmp_path: Path, capsys) -> None:
+    """'analyze . --out report' run twice (the report folder inside the input folder) must
+    not take its last report, JSON, Parquet tables or store for articles."""
+    pytest.importorskip("pyarrow")
+    corpus = tmp_path / "corpus"
+    shutil.copytree(EXAMPLE / "meridian-wire", corpus)
+    out = corpus / "report"
+    db = str(out / "rashomon.db")
+    runs = []
+    for _ in range(2):
+        args = ["analyze", str(corpus), "--out", str(out), "--parquet", str(out / "pq"), "--json"]
+        assert main(args) == 0
+        runs.append(json.loads(capsys.readouterr().out))
+    assert (out / "report.html").is_file() and (out / "pq" / "articles").is_dir()
+    assert main(["articles", "--db", db, "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 2, [r["path"] for r in rows]
+    assert not any(r["path"].startswith(str(out)) for r in rows)
+    assert main(["skipped", "--db", db]) == 0
+    assert "nothing skipped" in capsys.readouterr().out
+    assert runs[0]["articles"] == runs[1]["articles"] == 2
+
+
+def test_cli_ingest_skips_the_store_it_writes_into(tmp_path: Path, capsys) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(EXAMPLE / "meridian-wire", corpus)
+    db = str(corpus / "store.db")
+    for _ in range(2):
+        assert main(["ingest", str(corpus), "--db", db]) == 0
+    assert "0 input(s) skipped" in capsys.readouterr().out
+    assert main(["skipped", "--db", db]) == 0
+    assert "nothing skipped" in capsys.readouterr().out
+
+
+def test_cli_unwritable_output_is_one_line(tmp_path: Path, capsys) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    code = main(["analyze", str(EXAMPLE / "meridian-wire"), "--out", str(blocker / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith("error: cannot create --out directory") and "Traceback" not in err
+    # Any other refusal of the file system is one line too, not a traceback.
+    db = str(tmp_path / "s.db")
+    assert main(["ingest", str(EXAMPLE / "meridian-wire"), "--db", db]) == 0
+    capsys.readouterr()
+    pytest.importorskip("pyarrow")
+    code = main(["export", "--db", db, "--parquet", str(blocker / "pq")])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1 and err.startswith("error: ")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -103,6 +104,14 @@ def cli(ctx: click.Context, config_path: str | None, quiet: bool) -> None:
 
 def _open(db: str, create: bool = False) -> Store:
     return open_store(db, create=create)
+
+
+def _make_dir(path: str, option: str) -> None:
+    """Create an output directory, or fail in one line saying which option to change."""
+    try:
+        Path(path).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create {option} directory {path}: {exc.strerror or exc}") from exc
 
 
 def _echo_json(data: Any) -> None:
@@ -747,8 +756,6 @@ def analyze(
       rashomon open demo-out
       rashomon analyze big/ --out big-out --engine ray --workers 8 --parquet big-out/parquet
     """
-    from pathlib import Path
-
     from .annotate import annotate as run_annotate
     from .compare.analysis import build_analysis, write_analysis
     from .entities import load_rules, resolve_store
@@ -760,8 +767,18 @@ def analyze(
 
     check_paths(paths)
     entity_rules = load_rules(rules)
-    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    _make_dir(out_dir, "--out")
     db = db or str(Path(out_dir) / "rashomon.db")
+    # What this command writes is never read back as input: 'analyze . --out report'
+    # run twice must not take its last report for an article.
+    outputs: list[str | Path] = [
+        Path(out_dir) / name
+        for name in ("analysis.json", "analysis.json.tmp", "report.html", "report.html.tmp")
+    ]
+    if parquet_dir:
+        from .export import TABLES
+
+        outputs += [Path(parquet_dir) / name for name in TABLES]
     quiet = state.quiet or as_json
     say = (lambda msg: None) if quiet else (lambda msg: click.echo(msg))
     bars = not quiet and sys.stderr.isatty()
@@ -778,8 +795,11 @@ def analyze(
                 workers=workers if runner.name == "local" else None,
                 progress=lambda r: bar.update(r.files, note=f"files, {r.articles_added} added"),
                 engine=runner,
+                exclude=outputs,
             )
         say("ingest: " + report.summary())
+        if report.skipped:
+            say(f"  see why with: rashomon skipped --db {db}")
         with _Bar(bars, "annotate") as bar:
             report = run_annotate(
                 store,
@@ -911,7 +931,6 @@ def open_cmd(target: str, no_browser: bool) -> None:
       rashomon analyze big/ --out big-out --engine ray --workers 8 --parquet big-out/parquet
     """
     import webbrowser
-    from pathlib import Path
 
     from .errors import NotFoundError
 
@@ -1147,6 +1166,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        # The file system said no (a full disk, a read-only folder, a path through a
+        # file): one line, not a traceback.
+        where = f": {exc.filename}" if exc.filename else ""
+        click.echo(f"error: {exc.strerror or exc}{where}", err=True)
+        return 1
     return 0
 
 

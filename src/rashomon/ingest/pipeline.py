@@ -8,8 +8,9 @@ and files already ingested unchanged are not even read again.
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -77,6 +78,7 @@ def ingest(
     workers: int | None = None,
     progress: Progress | None = None,
     engine: object = None,
+    exclude: Iterable[str | Path] = (),
 ) -> IngestReport:
     """Ingest files, directories and globs into ``store``; returns what happened.
 
@@ -84,6 +86,8 @@ def ingest(
     (``{"text": "body_text"}``); they are tried before the configured defaults.
     ``engine`` (see :mod:`rashomon.execution`) extracts the records elsewhere (Ray
     tasks); reading, storing and duplicate linking stay here, in input order.
+    ``exclude``: files and folders never read as input, such as the folder an ``analyze``
+    run writes its report into. The store's own files are never read either.
     """
     check_paths(paths)
     config = config or load_config()
@@ -125,7 +129,10 @@ def ingest(
         engine.executor() if distributed else SerialExecutor()  # type: ignore[attr-defined]
     )
     seen_outlets: set[str] = {o.name for o in registry.outlets}
-    items = _items(paths, store, limits, field_names, bool(section["follow_symlinks"]), report)
+    own = _Own([*_store_files(store), *exclude])
+    items = _items(
+        paths, store, limits, field_names, bool(section["follow_symlinks"]), report, own
+    )
     # Articles and skips per file, kept across batches: a container file's records can
     # span several batches before its end is reached.
     per_file: dict[str, list[int]] = {}
@@ -173,10 +180,13 @@ def _items(
     fields: dict[str, list[str]],
     follow: bool,
     report: IngestReport,
+    own: _Own,
 ) -> Iterator[object]:
     for path, root in expand(paths, follow):
         if path.name in _SETTINGS_FILES and path.parent == root:
             continue  # the corpus's own settings, read above, not an article
+        if own.holds(path):
+            continue  # Rashomon's own output (the store, a report) is not news
         spath = str(path)
         report.files += 1
         try:
@@ -191,6 +201,35 @@ def _items(
         yield _FileStart(spath)
         yield from read_file(path, root, limits, fields)
         yield _FileDone(spath, stat.st_size, stat.st_mtime_ns)
+
+
+class _Own:
+    """Files and folders that are Rashomon's own output: ``analyze . --out report`` run twice
+    must not read its last report (or its store) back in as an article."""
+
+    def __init__(self, paths: Iterable[str | Path]) -> None:
+        self.files: set[str] = set()
+        self.dirs: list[str] = []
+        for p in paths:
+            real = os.path.realpath(p)
+            if os.path.isdir(real):
+                self.dirs.append(real.rstrip(os.sep) + os.sep)
+            else:
+                self.files.add(real)
+
+    def holds(self, path: Path) -> bool:
+        if not self.files and not self.dirs:
+            return False
+        real = os.path.realpath(path)
+        return real in self.files or any(real.startswith(d) for d in self.dirs)
+
+
+def _store_files(store: Store) -> list[str]:
+    """The files of a store kept in one (SQLite and its journals); none for a server."""
+    path = str(getattr(store, "path", "") or "")
+    if not path or "://" in path or path == ":memory:":
+        return []
+    return [path + suffix for suffix in ("", "-wal", "-shm", "-journal")]
 
 
 def _store_batch(
