@@ -230,7 +230,7 @@ def _fit(x: np.ndarray, y: np.ndarray, names: tuple[str, ...], linear: bool) -> 
     w, b = align.fit_logistic((sel - mean) / scale, y.astype(float), 1.0)
     k = len(names)
     weights = np.concatenate([w, np.zeros(k * (k + 1) // 2)])
-    return align.AlignModel(tuple(names), mean, scale, weights, b)
+    return align.AlignModel(tuple(names), mean, scale, weights, b, 0.5, {}, sel.min(0), sel.max(0))
 
 
 def calibration(prob: np.ndarray, y: np.ndarray) -> dict[str, Any]:

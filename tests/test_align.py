@@ -199,6 +199,41 @@ def test_align_model_round_trip_and_errors():
         align.probability(x[:, :3], model)
 
 
+def test_align_features_outside_the_training_range_are_clipped_not_extrapolated():
+    # The products make the model a polynomial; unclipped, two unrelated 60-word sentences
+    # of a news story (more unmatched pieces than any MSRP pair) scored 0.97.
+    model = align.AlignModel.load()
+    assert model.low is not None and model.high is not None
+    assert (model.low <= model.mean).all() and (model.mean <= model.high).all()
+    rng = np.random.default_rng(4)
+    inside = model.low + rng.random((50, len(model.features))) * (model.high - model.low)
+    far = inside.copy()
+    far[:, :10] = model.high[:10] + 50 * (model.high[:10] - model.low[:10])
+    far[:, 10:20] = model.low[10:20] - 50 * (model.high[10:20] - model.low[10:20])
+    col = [align.FEATURES.index(n) for n in model.features]
+    as_features = np.zeros((50, len(align.FEATURES)))
+    as_features[:, col] = far
+    clipped = np.zeros_like(as_features)
+    clipped[:, col] = np.clip(far, model.low, model.high)
+    assert align.probability(as_features, model) == pytest.approx(
+        align.probability(clipped, model)
+    )
+    # Inside the range nothing changes; a model file without bounds still loads.
+    as_features[:, col] = inside
+    unbounded = align.AlignModel.from_dict(
+        {k: v for k, v in model.to_dict().items() if k not in ("low", "high")}
+    )
+    assert unbounded.low is None
+    assert align.probability(as_features, unbounded) == pytest.approx(
+        align.probability(as_features, model)
+    )
+    # Bounds are the training range.
+    labels = (as_features[:, 0] > np.median(as_features[:, 0])).astype(int)
+    trained = align.train(as_features, labels, l2=1.0)
+    assert trained.low == pytest.approx(as_features.min(0))
+    assert trained.high == pytest.approx(as_features.max(0))
+
+
 def test_align_fit_logistic_recovers_a_known_rule():
     rng = np.random.default_rng(1)
     x = rng.standard_normal((2000, 2))

@@ -302,6 +302,21 @@ def test_seed_shared_facts_are_aligned(seeds, words0, words1) -> None:
     assert f0 & f1, (words0, words1)
 
 
+@pytest.mark.parametrize(
+    "words", [("Poland's president", "ammunition"), ("Hungary",), ("strategic ambiguity",)]
+)
+def test_seed_facts_only_one_outlet_gives_are_not_aligned(seeds, words) -> None:
+    # Outlet 1 says nothing of these; before the aligner clipped its features to the
+    # training range, long unrelated sentences of the story scored 1.0 and filled these
+    # cells with another fact's sentence.
+    comp, outlets, _ = seeds
+    facts = _seed_facts(comp, outlets, "Outlet 0", *words)
+    assert facts, words
+    for fact in facts:
+        other = next(c for a, c in fact["cells"].items() if outlets[a] == "Outlet 1")
+        assert other["status"] == "omitted", other["sentence"]
+
+
 def test_seed_half_is_more_specific_than_a_significant_portion(seeds) -> None:
     comp, outlets, _ = seeds
     fact = _seed_fact(comp, outlets, "Outlet 1", "half")

@@ -582,6 +582,12 @@ class AlignModel:
     standardised with ``mean`` and ``scale``; the model's columns are those values followed
     by the products z_i * z_j for i <= j, in row-major order; ``weights`` and ``bias`` apply
     to them directly. ``threshold`` is the yes/no cut on the probability.
+
+    ``low`` and ``high`` are the smallest and largest value of each feature in the
+    training pairs; a value outside is clipped to them before scoring. The products make
+    the model a polynomial, and a polynomial extrapolates wildly: two unrelated
+    60-word sentences of a news story, with more unmatched word pieces than any MSRP pair,
+    scored 0.97 unclipped and 0.0002 clipped.
     """
 
     features: tuple[str, ...]
@@ -591,6 +597,8 @@ class AlignModel:
     bias: float
     threshold: float = 0.5
     meta: dict[str, Any] = field(default_factory=dict)
+    low: np.ndarray | None = None
+    high: np.ndarray | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AlignModel:
@@ -608,8 +616,13 @@ class AlignModel:
             float(data["bias"]),
             float(data["threshold"]),
             dict(data.get("meta", {})),
+            np.array(data["low"]) if "low" in data else None,
+            np.array(data["high"]) if "high" in data else None,
         )
         n = len(model.features)
+        for bound in (model.low, model.high):
+            if bound is not None and len(bound) != n:
+                raise ValueError(f"alignment model has {len(bound)} bounds for {n} features")
         if len(model.weights) != n + n * (n + 1) // 2:
             raise ValueError(
                 f"alignment model has {len(model.weights)} weights for {n} "
@@ -621,15 +634,16 @@ class AlignModel:
         def floats(x: np.ndarray) -> list[float]:
             return [float(f"{v:.6g}") for v in x]
 
-        return {
+        out = {
             "meta": self.meta,
             "threshold": self.threshold,
             "features": list(self.features),
             "mean": floats(self.mean),
             "scale": floats(self.scale),
-            "bias": float(f"{self.bias:.6g}"),
-            "weights": floats(self.weights),
         }
+        if self.low is not None and self.high is not None:
+            out["low"], out["high"] = floats(self.low), floats(self.high)
+        return {**out, "bias": float(f"{self.bias:.6g}"), "weights": floats(self.weights)}
 
     @classmethod
     def load(cls, path: str | None = None) -> AlignModel:
@@ -658,7 +672,10 @@ def _select(features: np.ndarray, names: Sequence[str]) -> np.ndarray:
 
 def probability(features: np.ndarray, model: AlignModel) -> np.ndarray:
     """P(same fact) for each row of ``features`` (columns as :data:`FEATURES`)."""
-    z = (_select(features, model.features) - model.mean) / model.scale
+    x = _select(features, model.features)
+    if model.low is not None and model.high is not None:
+        x = np.clip(x, model.low, model.high)
+    z = (x - model.mean) / model.scale
     # Row by row in numpy's own loop, not BLAS: a threaded BLAS splits a long dot product
     # (1,175 columns) between its threads and adds the parts in an order that depends on
     # the thread count, so a Ray worker (one thread) and the driver (all cores) would
@@ -714,7 +731,9 @@ def train(
     w, b = fit_logistic((cols - cmean) / cscale, labels.astype(float), l2)
     weights = w / cscale
     bias = b - float(weights @ cmean)
-    return AlignModel(tuple(names), mean, scale, weights, bias, threshold, dict(meta or {}))
+    return AlignModel(
+        tuple(names), mean, scale, weights, bias, threshold, dict(meta or {}), x.min(0), x.max(0)
+    )
 
 
 # --- the caller's view ----------------------------------------------------------------
