@@ -236,6 +236,11 @@ def test_compare_command_prints_the_matrix(analysis, capsys) -> None:
     assert main(["compare", story, "--db", str(out / "rashomon.db")]) == 0
     text = capsys.readouterr().out
     assert "conflict" in text and "quote drift" in text
+    # The cells are explained, and a fact named in a finding can be found: each row
+    # carries its id, and an attribution dropped shows both sides' sentences.
+    assert "= reported" in text and ". omitted" in text and "+ more specific" in text
+    assert "│ f1 " in text
+    assert "[attributed]:" in text and "[as fact]:" in text
     assert main(["compare", "nope", "--db", str(out / "rashomon.db")]) != 0
 
 

@@ -1047,19 +1047,24 @@ def compare(story_id: str | None, db: str, limit: int, as_json: bool) -> None:
     console = Console(highlight=False)
     console.print(f"[bold]{escape(story['title'])}[/bold]  ({story_id})")
     table = Table(show_lines=False)
+    table.add_column("id", style="dim")
     table.add_column("fact", overflow="fold", max_width=70)
     for k in range(1, len(result["articles"]) + 1):
         table.add_column(str(k), justify="center")
     for fact in result["facts"][:limit]:
         marks = [_STATUS_MARK[fact["cells"][aid]["status"]] for aid in result["articles"]]
-        table.add_row(escape(fact["text"]), *marks)
+        table.add_row(escape(fact["id"]), escape(fact["text"]), *marks)
     console.print(table)
+    console.print(
+        "  " + "   ".join(f"{mark} {status.replace('_', ' ')}" for status, mark in _STATUS_MARK.items())
+    )
     for k, aid in enumerate(result["articles"], 1):
         a = articles[aid]
         console.print(f"  {k}: {escape(a.outlet or '(unknown)')} - {escape(a.title or aid)}")
     if len(result["facts"]) > limit:
         console.print(f"  ({len(result['facts']) - limit} more fact(s); --limit or --json)")
     column = {aid: k for k, aid in enumerate(result["articles"], 1)}
+    facts_by_id = {f["id"]: f for f in result["facts"]}
 
     def who(aid: str) -> str:
         # The column number too: one outlet may have two articles in a story.
@@ -1072,7 +1077,12 @@ def compare(story_id: str | None, db: str, limit: int, as_json: bool) -> None:
                 console.print(f"    {who(aid)} \\[{r['kind']}]: {escape(r['text'])}")
         elif c["kind"] == "attribution_dropped":
             stated = ", ".join(who(a) for a in c["stated_as_fact"])
-            console.print(f"[yellow]attribution dropped[/yellow] in {stated}: fact {c['fact']}")
+            console.print(f"[yellow]attribution dropped[/yellow] in {stated} (fact {c['fact']}):")
+            cells = facts_by_id[c["fact"]]["cells"] if c["fact"] in facts_by_id else {}
+            for label, group in (("attributed", c["attributed"]), ("as fact", c["stated_as_fact"])):
+                for aid in group:
+                    if aid in cells and cells[aid].get("sentence"):
+                        console.print(f"    {who(aid)} \\[{label}]: {escape(cells[aid]['sentence'])}")
         else:
             console.print(f"[red]conflict ({c['kind']})[/red]:")
             for aid, sentence in zip(c["articles"], c["sentences"], strict=True):
