@@ -1055,9 +1055,8 @@ def compare(story_id: str | None, db: str, limit: int, as_json: bool) -> None:
         marks = [_STATUS_MARK[fact["cells"][aid]["status"]] for aid in result["articles"]]
         table.add_row(escape(fact["id"]), escape(fact["text"]), *marks)
     console.print(table)
-    console.print(
-        "  " + "   ".join(f"{mark} {status.replace('_', ' ')}" for status, mark in _STATUS_MARK.items())
-    )
+    legend = (f"{mark} {status.replace('_', ' ')}" for status, mark in _STATUS_MARK.items())
+    console.print("  " + "   ".join(legend))
     for k, aid in enumerate(result["articles"], 1):
         a = articles[aid]
         console.print(f"  {k}: {escape(a.outlet or '(unknown)')} - {escape(a.title or aid)}")
@@ -1081,8 +1080,9 @@ def compare(story_id: str | None, db: str, limit: int, as_json: bool) -> None:
             cells = facts_by_id[c["fact"]]["cells"] if c["fact"] in facts_by_id else {}
             for label, group in (("attributed", c["attributed"]), ("as fact", c["stated_as_fact"])):
                 for aid in group:
-                    if aid in cells and cells[aid].get("sentence"):
-                        console.print(f"    {who(aid)} \\[{label}]: {escape(cells[aid]['sentence'])}")
+                    sentence = cells.get(aid, {}).get("sentence")
+                    if sentence:
+                        console.print(f"    {who(aid)} \\[{label}]: {escape(sentence)}")
         else:
             console.print(f"[red]conflict ({c['kind']})[/red]:")
             for aid, sentence in zip(c["articles"], c["sentences"], strict=True):
