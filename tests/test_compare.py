@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -119,6 +120,38 @@ def test_planted_shared_facts_are_aligned(analysis) -> None:
         is None
     ]
     assert {m[0] for m in missed} <= KNOWN_MISSES, missed
+
+
+def test_planted_facts_do_not_share_a_row(analysis) -> None:
+    """No row of the matrix holds the sentences of two different planted facts, unless
+    one sentence states both (both planted facts then list it). The 2023 inspection that
+    found cracks once sat in the row of the 2024 inspection the dam passed, scoring just
+    at the threshold on topic words alone."""
+    data, _ = analysis
+    ids = _file_ids(data)
+    planted = [(f["id"], f["sentences"]) for f in TRUTH_DATA["shared_facts"]]
+    planted += [
+        (f"attribution {k}", {d[s]["file"]: d[s]["sentence"] for s in ("attributed", "asserted")})
+        for k, d in enumerate(TRUTH_DATA["framing"]["attribution_dropped"])
+    ]
+    labels: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for label, sentences in planted:
+        for file, sentence in sentences.items():
+            labels[(ids[file], _norm(sentence))].add(label)
+    for comp in data["comparisons"]:
+        for fact in comp["facts"]:
+            found = []
+            for aid, cell in fact["cells"].items():
+                if not cell["sentence"]:
+                    continue
+                s = _norm(cell["sentence"])
+                mine = set().union(
+                    *(ls for (a, t), ls in labels.items() if a == aid and (t in s or s in t))
+                )
+                if mine:
+                    found.append(mine)
+            if found:
+                assert set.intersection(*found), (fact["text"], found)
 
 
 def test_unique_facts_are_omitted_by_the_others(analysis) -> None:

@@ -231,7 +231,13 @@ def _attach_multi_fact_claims(
         return prob.get((min(a, b), max(a, b)), 0.0)
 
     extra: dict[int, list[int]] = defaultdict(list)
+    size = {c: len(fact) for fact in facts for c in fact}
     for c in range(len(claims)):
+        # A claim alone moves on the usual evidence; one already aligned in a fact is
+        # copied into a second only on stronger evidence, as a lone claim founds one
+        # (SEED_MARGIN): a claim scoring just at the threshold against another fact's
+        # claims, on topic words alone, is a near neighbour, not a second fact it states.
+        bar = threshold if size.get(c, 1) == 1 else threshold + SEED_MARGIN
         for k, fact in enumerate(facts):
             if (
                 len(fact) < 2
@@ -240,7 +246,7 @@ def _attach_multi_fact_claims(
             ):
                 continue
             scores = [score(c, d) for d in fact]
-            if min(scores) >= GROUP_MEAN and sum(scores) / len(scores) >= threshold:
+            if min(scores) >= GROUP_MEAN and sum(scores) / len(scores) >= bar:
                 extra[k].append(c)
     moved = set()
     for k, members in extra.items():
