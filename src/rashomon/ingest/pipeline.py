@@ -210,15 +210,18 @@ class _Own:
     def __init__(self, paths: Iterable[str | Path]) -> None:
         self.files: set[str] = set()
         self.dirs: list[str] = []
+        # Names first: resolving every input path would cost a system call per file.
+        self.names: set[str] = set()
         for p in paths:
             real = os.path.realpath(p)
+            self.names.add(os.path.basename(real))
             if os.path.isdir(real):
                 self.dirs.append(real.rstrip(os.sep) + os.sep)
             else:
                 self.files.add(real)
 
     def holds(self, path: Path) -> bool:
-        if not self.files and not self.dirs:
+        if self.names.isdisjoint(path.parts):
             return False
         real = os.path.realpath(path)
         return real in self.files or any(real.startswith(d) for d in self.dirs)
