@@ -65,6 +65,22 @@ def test_entities_spelling_variants_merge_and_hard_negatives_do_not() -> None:
     assert (kyiv.name, kyiv.country) == ("Kyiv", "UA")
 
 
+def test_entities_canonical_name_tie_goes_to_the_most_shared_words() -> None:
+    # One mention each: the tie used to go to the alphabet ("Vladimir" sorts first),
+    # naming the entity by the one outlet's spelling that the others do not use.
+    refs = [
+        MentionRef("a1", 0, "Volodymyr Zelenskyy", "PERSON", "Post"),
+        MentionRef("a2", 0, "Vladimir Zelensky", "PERSON", "Herald"),
+        MentionRef("a3", 0, "Volodymyr Zelensky", "PERSON", "Wire"),
+    ]
+    (entity,) = resolve(refs).entities.values()
+    assert entity.name == "Volodymyr Zelensky"
+    # More mentions still win outright.
+    refs.append(MentionRef("a4", 0, "Vladimir Zelensky", "PERSON", "Herald"))
+    (entity,) = resolve(refs).entities.values()
+    assert entity.name == "Vladimir Zelensky"
+
+
 def test_entities_surname_alone_is_ambiguous_with_two_people() -> None:
     refs = [MentionRef("a", 0, "Anna Novak", "PERSON"), MentionRef("b", 0, "Petr Novak", "PERSON"),
             MentionRef("c", 0, "Novak", "PERSON")]

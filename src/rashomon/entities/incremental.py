@@ -44,7 +44,7 @@ from .resolve import (
 
 #: Bump when a change to the resolver changes its decisions: a state stored by another
 #: version is rebuilt rather than extended.
-RESOLVER_VERSION = "6"
+RESOLVER_VERSION = "7"
 #: Key kinds that link nodes for resolution ("n:" keys link only for names in merge rules).
 _LINKING = ("p:", "l:", "u:", "a:", "x:")
 

@@ -604,9 +604,16 @@ def make_entities(
             surfaces.update(nodes[n].surfaces)
         kind = _vote(group_, nodes, full_people)
         # The canonical name: the most frequent of the longest forms (full names win).
+        # A tie goes to the form whose words the other forms use most, then to the
+        # alphabet: "Volodymyr Zelensky" over "Vladimir Zelensky" when "Volodymyr
+        # Zelenskyy" is there too, rather than whichever spelling sorts first.
         longest = max(len(s.split()) for s in surfaces)
+        words: Counter = Counter()
+        for surface, count in surfaces.items():
+            words.update({w: count for w in set(surface.split())})
         name = min(
-            (s for s in surfaces if len(s.split()) == longest), key=lambda s: (-surfaces[s], s)
+            (s for s in surfaces if len(s.split()) == longest),
+            key=lambda s: (-surfaces[s], -sum(words[w] for w in set(s.split())), s),
         )
         country = next((nodes[n].country for n in group_ if nodes[n].country), None)
         if kind == "PLACE":
