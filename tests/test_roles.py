@@ -373,3 +373,29 @@ def test_a_story_links_an_office_and_the_stance_is_its_holders() -> None:
     actors = _Mentions(inputs[1], {}).within(phrase.start, phrase.end)
     assert [e for e, _ in actors] == [macron]
     assert france not in [e for e, _ in actors]
+
+
+def test_a_stance_naming_no_issue_takes_the_issue_named_just_before(annotator) -> None:
+    """'Nothing can be ruled out' is about what the article has just named; far from any
+    named issue, the sentence stays its own issue."""
+    from rashomon.annotate.nlp import load as load_nlp
+    from rashomon.compare.stance import ISSUE_REACH, stances_in
+
+    near = (
+        "President Emmanuel Macron said France backs sending troops to Ukraine.\n"
+        "Leaders met for four hours.\n"
+        "Macron said nothing could be ruled out."
+    )
+    filler = "".join(f"Delegates spoke about item {k} of the agenda.\n" for k in range(ISSUE_REACH))
+    far = near.replace("Leaders met for four hours.\n", filler)
+    for text, inherited in ((near, True), (far, False)):
+        article = _annotate(annotator, text, "a")
+        res = _resolve(article)
+        ids = {k: e for (x, k), (e, _, _) in res.assignment.items() if x == "a"}
+        found = stances_in([StoryInput(article[0], article[1], ids)], {}, load_nlp())
+        by_sentence = {s.sentence: s for s in found}
+        first = by_sentence[text.splitlines()[0]]
+        last = by_sentence[text.splitlines()[-1]]
+        assert first.issue.startswith("sending troops")
+        assert (last.issue == first.issue) is inherited, last.issue
+        assert last.position > 0  # "nothing could be ruled out": open to it

@@ -57,6 +57,9 @@ NOUNS = {
 }
 ADJECTIVES = {"open": 1, "willing": 1, "ready": 1, "prepared": 1, "opposed": -1, "reluctant": -1}
 SPEECH = {"say", "mention", "state", "tell", "add", "declare", "announce", "stress", "insist"}
+#: A stance that names no issue ("nothing can be ruled out") takes the issue its article
+#: named in a stance at most this many sentences before.
+ISSUE_REACH = 3
 _PREFILTER = re.compile(
     r"\b(?:back|support|favou?r|endors|welcom|approv|pledg|commit|advocat|propos|consider|"
     r"oppos|reject|refus|veto|block|condemn|declin|resist|dismiss|exclud|rule[sd]? out|"
@@ -190,12 +193,14 @@ def stances_in(items: Sequence[StoryInput], names: dict[str, str], nlp: Any) -> 
         mentions = _Mentions(item, names)
         day = (a.published or "")[:10] or None
         sentences = [
-            (s.start, s.end)
-            for s in item.ann.sentences
+            (k, s.start, s.end)
+            for k, s in enumerate(item.ann.sentences)
             if _PREFILTER.search(a.text[s.start : s.end])
         ]
-        texts = [a.text[s:e] for s, e in sentences]
-        for (start, end), doc in zip(sentences, nlp.pipe(texts), strict=True):
+        texts = [a.text[s:e] for _, s, e in sentences]
+        # The last issue the article named, and in which sentence.
+        named: tuple[int, str] | None = None
+        for (k, start, end), doc in zip(sentences, nlp.pipe(texts), strict=True):
             for token in doc:
                 polarity = _cue(token)
                 if polarity is None:
@@ -204,14 +209,21 @@ def stances_in(items: Sequence[StoryInput], names: dict[str, str], nlp: Any) -> 
                     polarity = -polarity
                 target = token if token.lemma_ in ACTIONS else _issue(token)
                 if target is None:
-                    # "nothing can be ruled out": the issue is the sentence's subject matter
-                    issue = doc.text.strip()
+                    # "nothing can be ruled out": the issue is the one the article named
+                    # just before ("the possibility of sending troops"), or else the
+                    # sentence's own subject matter.
+                    if named is not None and k - named[0] <= ISSUE_REACH:
+                        issue = named[1]
+                    else:
+                        issue = doc.text.strip()
                 elif target is token or target.pos_ == "VERB":
                     issue = _action_text(target)
                 elif target.pos_ == "PROPN" and target.n_lefts + target.n_rights == 0:
                     continue  # "pledged to Kiev": a bare name is no issue
                 else:
                     issue = _span_text(target)
+                if target is not None:
+                    named = (k, issue)
                 for eid, name in _actors(token, start, mentions):
                     out.append(
                         Stance(
