@@ -399,3 +399,14 @@ def test_a_stance_naming_no_issue_takes_the_issue_named_just_before(annotator) -
         assert first.issue.startswith("sending troops")
         assert (last.issue == first.issue) is inherited, last.issue
         assert last.position > 0  # "nothing could be ruled out": open to it
+
+
+def test_a_pledged_amount_is_the_issue_not_the_whole_sentence() -> None:
+    from rashomon.annotate.nlp import load as load_nlp
+    from rashomon.compare.stance import _cue, _issue, _span_text
+
+    doc = load_nlp()("Neighbouring Moldova sent two helicopters and pledged $4 million in aid.")
+    cue = next(t for t in doc if _cue(t) is not None)
+    assert cue.lemma_ == "pledge"
+    target = _issue(cue)
+    assert target is not None and "million in aid" in _span_text(target)

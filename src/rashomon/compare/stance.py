@@ -94,7 +94,8 @@ def _issue(token: Any) -> Any | None:
     """The phrase a cue is about: its object, else its complement or prepositional object."""
     for deps in (("dobj",), ("xcomp",), ("ccomp",)):
         for c in token.children:
-            if c.dep_ in deps and c.pos_ in ("NOUN", "PROPN", "VERB"):
+            # NUM: "pledged $2.3 million in aid" (the amount heads the object)
+            if c.dep_ in deps and c.pos_ in ("NOUN", "PROPN", "VERB", "NUM"):
                 return c
     for c in token.children:
         if c.dep_ == "prep" and c.lower_ in ("to", "for", "against", "on", "of"):
