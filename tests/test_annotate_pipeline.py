@@ -31,7 +31,7 @@ def test_annotate_layers_record_their_component(tmp_path: Path, store, config) -
     assert report.annotated == 1
     (article,) = store.articles()
     ann = load(store, article.id)
-    assert ann.components == {"sentences": "sentences@2", "mentions": "entities@3",
+    assert ann.components == {"sentences": "sentences@2", "mentions": "entities@4",
                               "times": "times@1", "event_date": "times@1", "cues": "framing@1"}
     assert [article.text[s.start:s.end][:5] for s in ann.sentences] == ["Mayor", "Criti"]
     assert loads(dumps(ann)) == ann

@@ -80,7 +80,9 @@ class Entities:
     # 2: places the model tags as people or nationalities, told by the words around them;
     # occupations before a name are roles, not part of it.
     # 3: offices named without a name ("the French president") are ROLE mentions.
-    version: ClassVar[str] = "3"
+    # 4: a piece the model tagged inside a name it cut ("Leyen" in "Ursula von der
+    # Leyen") is no mention of its own.
+    version: ClassVar[str] = "4"
     requires: ClassVar[tuple[str, ...]] = ("entities.spacy",)
     assigns: ClassVar[tuple[str, ...]] = ("mentions",)
 
@@ -92,14 +94,20 @@ class Entities:
                 mention = self._mention(paragraph, ent)
                 if mention is not None:
                     found.append((mention, ent))
-            roles = [(m.role_start, m.role_end) for m, _ in found if m.role_start is not None]
-            found += [(m, None) for m in role_mentions(paragraph, roles)]
+            # A name the model cut and this component mended ("Ursula von" + "der Leyen")
+            # swallows the piece the model tagged apart ("Leyen" as a place): one
+            # mention, to which the piece's tokens map.
+            dropped, taken = _nested(found)
+            names = [(m, [*ent, *taken.get(k, ())]) for k, (m, ent) in enumerate(found)]
+            kept = [f for k, f in enumerate(names) if k not in dropped]
+            roles = [(m.role_start, m.role_end) for m, _ in kept if m.role_start is not None]
+            kept += [(m, []) for m in role_mentions(paragraph, roles)]
             # In text order (the quotes stage bisects mention starts); only names map
             # tokens to mentions.
-            for mention, ent in sorted(found, key=lambda f: (f[0].start, f[1] is None)):
+            for mention, tokens in sorted(kept, key=lambda f: (f[0].start, not f[1])):
                 index = len(doc.ann.mentions)
                 doc.ann.mentions.append(mention)
-                for token in ent or ():
+                for token in tokens:
                     token_mention[(p_index, token.i)] = index
         # One sense per article: a name the words around it show to be a place once is a
         # place wherever the article tags it as a person or a nationality.
@@ -170,6 +178,25 @@ class Entities:
                 role_start, role_end = paragraph.span(role_span.start_char, role_span.end_char)
         s, e = paragraph.span(span.start_char, span.end_char)
         return Mention(s, e, text, label, role, role_start, role_end)
+
+
+def _nested(found: list[tuple[Mention, Any]]) -> tuple[set[int], dict[int, list[Any]]]:
+    """Which of ``found`` lie inside a longer mention (their indices), and the tokens each
+    longer mention takes over from them (by its index)."""
+    dropped: set[int] = set()
+    taken: dict[int, list[Any]] = {}
+    for k, (m, ent) in enumerate(found):
+        for j, (other, _) in enumerate(found):
+            if (
+                j != k
+                and other.start <= m.start
+                and m.end <= other.end
+                and other.end - other.start > m.end - m.start
+            ):
+                dropped.add(k)
+                taken.setdefault(j, []).extend(ent or ())
+                break
+    return dropped, taken
 
 
 #: Labels the small model gives places it does not know.
