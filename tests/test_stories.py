@@ -314,3 +314,27 @@ def test_cli_stories_and_story(example, capsys) -> None:
     assert main(["story", "nope", "--db", example.path]) != 0
     err = capsys.readouterr().err
     assert err.strip().count("\n") == 0 and "no story" in err
+
+
+def test_story_summary_leaves_out_a_shorter_telling_of_a_chosen_sentence() -> None:
+    from rashomon.stories.describe import describe_story
+    from rashomon.stories.features import article_features
+
+    long = (
+        "Governor Lena Brask announced new flood barriers for the harbour district on "
+        "Tuesday, saying the council would fund them from the regional budget this year "
+        "after three winters of damaging surges along the eastern quays, warehouses and "
+        "ferry terminal."
+    )
+    short = "Governor Lena Brask announced flood barriers for the harbour district."
+    other = "Engineers expect the first barrier to be finished before the autumn storms."
+    feats = [
+        article_features("a", title=None, paragraphs=[long, other]),
+        article_features("b", title=None, paragraphs=[short]),
+    ]
+    table = FeatureTable(feats, Params())
+    summary = [s["text"] for s in describe_story(table, np.arange(2), {})["summary"]]
+    assert long in summary and other in summary
+    # The shorter telling shares few of the longer one's words (Jaccard under 0.4), but
+    # most of its own words are in it.
+    assert short not in summary

@@ -50,7 +50,13 @@ def _summary(table: FeatureTable, rows: np.ndarray, profile: dict[str, float], n
     candidates.sort(key=lambda c: (c[0], c[1], c[2]))
     chosen: list[tuple[str, str, set]] = []
     for _, _, article, sentence, terms in candidates:
-        if any(len(terms & t) / max(len(terms | t), 1) > 0.4 for _, _, t in chosen):
+        # Redundant: much the same words, or a sentence whose words are half another's
+        # (another outlet's shorter telling of the same lead fact).
+        if any(
+            len(terms & t) / max(len(terms | t), 1) > 0.4
+            or len(terms & t) / max(min(len(terms), len(t)), 1) >= 0.5
+            for _, _, t in chosen
+        ):
             continue
         chosen.append((article, sentence, terms))
         if len(chosen) == n:
