@@ -255,6 +255,10 @@ def test_framing_profiles(analysis) -> None:
     assert vov["loaded_per_1000_words"] > max(p["loaded_per_1000_words"] for p in others)
     assert vov["vague_attributions"] + vov["anonymous_sources"] >= 2
     assert any(p["speakers"] for p in comp["framing"].values())
+    # Naming choices are spellings ("Dolvica"), not a dateline's capitals ("DOLVITSA").
+    naming = {(n["name"], n["usual"]) for p in comp["framing"].values() for n in p["naming"]}
+    assert ("Dolvica", "Dolvitsa") in naming
+    assert not [n for n in naming if n[0].casefold() == (n[1] or "").casefold()]
     assert set(comp["outlets"]) == {
         "Meridian Wire",
         "The Northwind Post",
@@ -353,6 +357,13 @@ def test_seed_facts_only_one_outlet_gives_are_not_aligned(seeds, words) -> None:
     for fact in facts:
         other = next(c for a, c in fact["cells"].items() if outlets[a] == "Outlet 1")
         assert other["status"] == "omitted", other["sentence"]
+
+
+def test_seed_naming_choices_are_spellings_not_adjectives(seeds) -> None:
+    comp, _, _ = seeds
+    names = {n["name"] for p in comp["framing"].values() for n in p["naming"]}
+    assert "Rustem Umerov" in names or "Rustam Omerov" in names
+    assert not names & {"Polish", "British", "French", "Ukrainian", "American"}, names
 
 
 def test_seed_half_is_more_specific_than_a_significant_portion(seeds) -> None:

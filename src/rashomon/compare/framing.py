@@ -7,8 +7,15 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from ..entities.gazetteer import country_of_demonym
 from .claims import speaker_entity
 from .matrix import StoryInput
+
+
+def _a_name(m: Any) -> bool:
+    """Is this mention a name of its entity? "The French president" names Macron's
+    office, and "Polish" is the adjective of Poland: neither is a naming choice."""
+    return m.label != "ROLE" and country_of_demonym(m.text) is None
 
 
 def _usual_names(inputs: Sequence[StoryInput]) -> dict[str, str]:
@@ -17,7 +24,7 @@ def _usual_names(inputs: Sequence[StoryInput]) -> dict[str, str]:
     for item in inputs:
         for k, m in enumerate(item.ann.mentions):
             eid = item.entity_ids.get(k)
-            if eid and m.label != "ROLE":  # "the French president" is no name of Macron's
+            if eid and _a_name(m):
                 counts[eid][m.text] += 1
     out = {}
     for eid, c in counts.items():
@@ -69,10 +76,12 @@ def framing_profiles(
         seen = set()
         for k, m in enumerate(ann.mentions):
             eid = item.entity_ids.get(k)
-            if not eid or eid in seen or m.label == "ROLE":
+            if not eid or eid in seen or not _a_name(m):
                 continue
             if len(m.text.split()) < len(usual.get(eid, "").split()):
                 continue  # a short form (surname) is not a naming choice
+            if m.text != usual.get(eid) and m.text.casefold() == usual.get(eid, "").casefold():
+                continue  # nor is a dateline's capitals ("DOLVITSA, Veldera -")
             seen.add(eid)
             if m.text != usual.get(eid):
                 naming.append({"entity": eid, "name": m.text, "usual": usual.get(eid)})
