@@ -231,7 +231,10 @@ def test_planted_quote_drift(analysis) -> None:
     ]
     for planted in TRUTH_DATA["quote_drift"]:
         changed = {ids[f] for f, r in planted["renderings"].items()}
-        assert any(changed <= set(d["renderings"]) for d in drift), planted["speaker"]
+        found = [d for d in drift if changed <= set(d["renderings"])]
+        assert found, planted["speaker"]
+        # Headed by the speaker's canonical name, not the first outlet's spelling.
+        assert {d["speaker_name"] for d in found} == {planted["speaker"]}
 
 
 def test_spelling_differences_in_the_naming_fingerprint(analysis) -> None:
