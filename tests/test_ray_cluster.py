@@ -205,8 +205,13 @@ def test_ray_node_killed_mid_run_loses_nothing(cluster, tmp_path: Path) -> None:
         run.kill()
         pytest.fail("the run hung after a node was lost")
     if run.returncode != 0:
+        # Our one line, and no Python traceback of the driver's. Ray's own C++ log of the
+        # dead actor (a timestamped line and a native stack) is written to the same
+        # stderr by a thread of its own, before or after our line: which line comes last
+        # varies from run to run, so the last line is not the test.
         lines = err.strip().splitlines()
-        assert lines and lines[-1].startswith("error: "), err[-3000:]
+        assert [x for x in lines if x.startswith("error: ")], err[-3000:]
+        assert not [x for x in lines if x.startswith("Traceback ")], err[-3000:]
         assert _annotated(db) >= kept  # nothing committed was lost
         again = _analyze(corpus, out, tmp_path, "--engine", "ray", "--ray-address", address,
                          "--workers", "1")
