@@ -38,11 +38,7 @@ def story_inputs(store: Store, article_ids: list[str]) -> list[StoryInput]:
 def compare_stored_story(store: Store, story: dict[str, Any], aligner: Any) -> dict[str, Any]:
     inputs = story_inputs(store, story["articles"])
     names = {e: n for e, (n, _) in store.entity_names(_entities_of(inputs)).items()}
-    comparison = compare_story(story["id"], inputs, aligner)
-    for c in comparison["conflicts"]:
-        # A drifting quote is headed by its speaker's name, not one outlet's spelling.
-        if c["kind"] == "quote_drift" and c.get("speaker") in names:
-            c["speaker_name"] = names[c["speaker"]]
+    comparison = compare_story(story["id"], inputs, aligner, names)
     comparison["framing"] = framing_profiles(inputs, comparison["facts"], names)
     comparison["outlets"] = outlet_profiles(comparison["framing"])
     return comparison

@@ -341,8 +341,13 @@ def _contiguous(short: list[str], long: list[str]) -> bool:
     return any(long[i : i + n] == short for i in range(len(long) - n + 1))
 
 
-def quote_drift(inputs: Sequence[StoryInput]) -> list[dict[str, Any]]:
-    """The same utterance of one speaker rendered differently by different articles."""
+def quote_drift(
+    inputs: Sequence[StoryInput], names: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """The same utterance of one speaker rendered differently by different articles,
+    headed by the speaker's canonical name (``names``: entity id -> name) where known,
+    not by one outlet's spelling."""
+    names = names or {}
     by_speaker: dict[str, list[tuple[str, Any]]] = defaultdict(list)
     for item in inputs:
         for q in item.ann.quotes:
@@ -395,7 +400,7 @@ def quote_drift(inputs: Sequence[StoryInput]) -> list[dict[str, Any]]:
                 len({r["direct"] for r in renderings.values()}) == 1
             ):
                 continue  # rendered the same everywhere
-            name = group[0][1].speaker or speaker
+            name = names.get(speaker) or group[0][1].speaker or speaker
             out.append(
                 {
                     "kind": "quote_drift",
@@ -509,7 +514,12 @@ def _copied_cell(cell: dict[str, Any], text: str) -> dict[str, Any]:
     return out
 
 
-def compare_story(story_id: str, inputs: Sequence[StoryInput], aligner: Any) -> dict[str, Any]:
+def compare_story(
+    story_id: str,
+    inputs: Sequence[StoryInput],
+    aligner: Any,
+    names: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """The comparison of one story's articles (see the analysis.json schema)."""
     inputs = sorted(inputs, key=lambda x: (x.article.published or "", x.article.id))
     link_role_speakers(inputs)
@@ -666,7 +676,7 @@ def compare_story(story_id: str, inputs: Sequence[StoryInput], aligner: Any) -> 
     out_facts.sort(
         key=lambda f: (order[f["category"]], -f["omission_weight"], -f["prominence"], f["id"])
     )
-    drift = quote_drift(inputs)
+    drift = quote_drift(inputs, names)
     return {
         "story": story_id,
         "articles": article_ids,
