@@ -224,3 +224,26 @@ def test_summary_says_when_outlets_are_unknown_and_how_to_name_them() -> None:
     known = analysis_summary({"articles": dated})
     assert (known["outlet_unknown"], known["undated"]) == (0, 0)
     assert "unknown" not in known["text"] and "no date" not in known["text"]
+
+
+def test_naming_view_lists_spellings_not_short_forms_capitals_or_adjectives() -> None:
+    class Urls:
+        def entity(self, entity_id: str) -> str:
+            return f"#{entity_id}"
+
+    def entity(eid: str, name: str, counts: dict[str, dict[str, int]]) -> dict:
+        return {"id": eid, "name": name, "type": "GPE", "alias_counts": counts}
+
+    entities = [
+        entity("e1", "Dolvitsa", {"A": {"Dolvitsa": 3, "DOLVITSA": 2}, "B": {"Dolvica": 2}}),
+        entity("e2", "Oksana Pirin", {"A": {"Oksana Pirin": 1}, "B": {"Oksana Pirin": 1, "Pirin": 1}}),
+        entity("e3", "Poland", {"A": {"Poland": 2}, "B": {"Poland": 1, "Polish": 3}}),
+        entity("e4", "Kyiv", {"A": {"Kyiv": 2}, "B": {"Kiev": 1}}),
+    ]
+    columns = [{"id": "a1", "outlet": "A"}, {"id": "b1", "outlet": "B"}]
+    view = views.naming_view(entities, {"entities": []}, columns, Urls())
+    rows = {r["id"]: r for r in view["rows"]}
+    assert set(rows) == {"e1", "e4"}
+    a_cell, b_cell = rows["e1"]["cells"]
+    assert a_cell == [{"alias": "Dolvitsa", "count": 5, "main": True}]
+    assert b_cell == [{"alias": "Dolvica", "count": 2, "main": True}]

@@ -719,20 +719,36 @@ def naming_view(
     columns: list[dict[str, Any]],
     urls: Urls,
 ) -> dict[str, Any]:
-    """Who writes which name: entities the story's outlets spell differently."""
+    """Who writes which name: entities the story's outlets spell differently.
+
+    Forms that differ only in case or accents are one form in a cell (a dateline's
+    "DOLVITSA" counts with "Dolvitsa"). An entity is listed when two outlets use words for
+    it that the other does not: "Dolvica" and "Dolvitsa", "Volodymyr" and "Vladimir". One
+    outlet's short form of another's name ("Pirin" beside "Oksana Pirin") is not a different
+    spelling, nor is a country's adjective ("Polish" for Poland).
+    """
+    from ..entities.gazetteer import country_of_demonym
+
     outlets = sorted({c["outlet"] for c in columns})
     wanted = {e["id"] for e in story.get("entities", [])}
     rows = []
     for e in entities:
         counts = e.get("alias_counts") or {}
-        used = {o: counts[o] for o in outlets if counts.get(o)}
+        used = {}
+        for o in outlets:
+            forms = _merged_forms(
+                {a: n for a, n in (counts.get(o) or {}).items() if country_of_demonym(a) is None}
+            )
+            if forms:
+                used[o] = forms
         if len(used) < 2:
             continue
-        preferred = {o: max(c.items(), key=lambda kv: (kv[1], kv[0]))[0] for o, c in used.items()}
-        if len({_fold(p) for p in preferred.values()}) < 2:
+        words = {o: {w for a, _ in forms for w in _fold(a).split()} for o, forms in used.items()}
+        if not any(not (a <= b or b <= a) for a in words.values() for b in words.values()):
             continue
         if wanted and e["id"] not in wanted and len(used) < len(outlets):
             continue
+        preferred = {o: forms[0][0] for o, forms in used.items()}
         rows.append(
             {
                 "id": e["id"],
@@ -742,7 +758,7 @@ def naming_view(
                 "cells": [
                     [
                         {"alias": alias, "count": n, "main": alias == preferred.get(o)}
-                        for alias, n in sorted(used.get(o, {}).items(), key=lambda kv: -kv[1])
+                        for alias, n in used.get(o, [])
                     ]
                     for o in outlets
                 ],
@@ -750,6 +766,21 @@ def naming_view(
         )
     rows.sort(key=lambda r: r["name"].lower())
     return {"outlets": outlets, "rows": rows}
+
+
+def _merged_forms(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """One outlet's forms of a name, those equal but for case and accents merged, most
+    used first: each shown as its most used spelling, mixed case before capitals."""
+    groups: dict[str, Counter] = defaultdict(Counter)
+    for alias, n in counts.items():
+        if n > 0:
+            groups[_fold(alias)][alias] += n
+    forms = [
+        (min(g, key=lambda a: (-g[a], a.isupper(), -len(a.split()), a)), sum(g.values()))
+        for g in groups.values()
+    ]
+    # Most used first; on a tie the longer (fuller) form, then the alphabet.
+    return sorted(forms, key=lambda f: (-f[1], -len(f[0].split()), f[0]))
 
 
 def _fold(name: str) -> str:
