@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from rashomon.ingest import ingest
-from rashomon.ingest.structure import classify, heading_like, split_markdown, split_plain
+from rashomon.ingest.structure import (
+    classify,
+    heading_like,
+    split_markdown,
+    split_plain,
+    strip_dateline,
+)
 
 # Expected non-body paragraphs of each seed, by paragraph index (the seed text itself is
 # not copied here; see ../shared/corpus/README.md for what each file holds).
@@ -103,3 +109,29 @@ def test_structure_heading_like() -> None:
     assert not heading_like("He said so.")
     assert not heading_like("\u201cWe will win\u201d")
     assert not heading_like("lowercase start")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("KYIV, Ukraine (AP) \u2014 Russia fired missiles.", "Russia fired missiles."),
+        ("PARIS, Feb 26 (Reuters) - Macron said no.", "Macron said no."),
+        ("NEW YORK (AP) \u2014 Stocks fell.", "Stocks fell."),
+        ("HARWICK, Estland, May 3 (Coastal Wire) - The dam held.", "The dam held."),
+        ("WASHINGTON \u2014 \u201cWe will,\u201d she said.", "\u201cWe will,\u201d she said."),
+        # Not datelines: an acronym in a sentence, dashes inside a sentence.
+        ("NATO \u2014 the biggest alliance \u2014 said no.", None),
+        ("NATO said - on Monday - that it would.", None),
+        ("US officials - who asked not to be named - said so.", None),
+        ("The dam held.", None),
+    ],
+)
+def test_strip_dateline(text: str, expected: str | None) -> None:
+    assert strip_dateline(text) == (text if expected is None else expected)
+
+
+def test_a_lead_title_leaves_out_the_dateline() -> None:
+    from rashomon.ingest.extract import lead_title
+
+    body = "PARIS, Feb 26 (Reuters) - Macron would not rule it out. He said more.\n\nNext."
+    assert lead_title(body) == "Macron would not rule it out."

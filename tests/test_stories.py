@@ -338,3 +338,19 @@ def test_story_summary_leaves_out_a_shorter_telling_of_a_chosen_sentence() -> No
     # The shorter telling shares few of the longer one's words (Jaccard under 0.4), but
     # most of its own words are in it.
     assert short not in summary
+
+
+def test_story_summary_drops_the_dateline_that_opens_a_lead() -> None:
+    from rashomon.stories.describe import describe_story
+    from rashomon.stories.features import article_features
+
+    lead = (
+        "HARWICK, Estland, May 3 (Coastal Wire) - Governor Lena Brask announced new flood "
+        "barriers for the harbour district on Tuesday."
+    )
+    feats = [article_features("a", title=None, paragraphs=[lead])]
+    table = FeatureTable(feats, Params())
+    summary = [s["text"] for s in describe_story(table, np.arange(1), {})["summary"]]
+    assert summary == [
+        "Governor Lena Brask announced new flood barriers for the harbour district on Tuesday."
+    ]

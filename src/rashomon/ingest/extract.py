@@ -20,7 +20,15 @@ from ..model import Article, RawRecord, Skip
 from . import dedupe, language
 from .encoding import BinaryContent, decode
 from .outlets import OutletRegistry, directory_outlet
-from .structure import Paragraph, assemble, classify, clean_line, split_markdown, split_plain
+from .structure import (
+    Paragraph,
+    assemble,
+    classify,
+    clean_line,
+    split_markdown,
+    split_plain,
+    strip_dateline,
+)
 
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
 _TOML_FRONT_MATTER = re.compile(r"\A(?:\ufeff)?\+\+\+[ \t]*\n(.*?)\n\+\+\+[ \t]*(?:\n|\Z)", re.S)
@@ -210,8 +218,10 @@ def count_words(text: str) -> int:
 
 
 def lead_title(body: str, limit: int = 100) -> str:
-    """A stand-in title: the first sentence of the article, cut at a word boundary."""
-    first = re.split(r"(?<=[.!?])\s+(?=[A-Z\"\u201c])", body.split("\n\n", 1)[0], maxsplit=1)[0]
+    """A stand-in title: the first sentence of the article, without a dateline, cut at a
+    word boundary."""
+    lead = strip_dateline(body.split("\n\n", 1)[0].strip())
+    first = re.split(r"(?<=[.!?])\s+(?=[A-Z\"\u201c])", lead, maxsplit=1)[0]
     if len(first) <= limit:
         return first
     return first[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"

@@ -63,6 +63,22 @@ _DATELINE = re.compile(
     re.IGNORECASE,
 )
 
+#: A dateline opening a lead paragraph: a place in capitals, then perhaps a region, a
+#: date and the agency, then a dash ("KYIV, Ukraine (AP) — ", "PARIS, Feb 26 (Reuters) - ",
+#: "DOLVITSA, Veldera, March 15 (Meridian Wire) - ").
+_LEAD_DATELINE = re.compile(
+    r"^[A-Z][A-Z.'’\-]{2,}(?:\s+[A-Z][A-Z.'’\-]+){0,3}"
+    r"(?:\s*,\s*[^,()\n–—]{1,30}){0,3}(?:\s*\([^()\n]{1,40}\))?\s*[-–—]+\s+"
+    r"(?=[A-Z0-9\"“‘'])"
+)
+
+
+def strip_dateline(text: str) -> str:
+    """``text`` without the dateline that opens it, if any ("WASHINGTON (Reuters) - X" -> "X")."""
+    m = _LEAD_DATELINE.match(text)
+    return text[m.end() :] if m and m.end() <= 90 else text
+
+
 #: Position cues in photo captions: "(center)", "(L)", "(second left)".
 _CAPTION_POSITION = re.compile(
     r"\((?:(?:second|third|far)\s+)?(?:center|centre|left|right|L|R|C|top|bottom|front|"

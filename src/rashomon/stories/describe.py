@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ..ingest.structure import strip_dateline
 from .cluster import FeatureTable, average_link, dense_scores
 from .features import EPOCH, term_counts
 
@@ -42,6 +43,7 @@ def _summary(table: FeatureTable, rows: np.ndarray, profile: dict[str, float], n
         f = table.features[r]
         lead = f.lead[len(f.title) :].strip() if f.title and f.lead.startswith(f.title) else f.lead
         for k, sentence in enumerate(_SENTENCE_END.split(lead)[:4]):
+            sentence = strip_dateline(sentence.strip())  # "KYIV (AP) - " is not news
             terms = term_counts(sentence)
             if len(terms) < 4 or len(sentence) > 400:
                 continue
