@@ -108,6 +108,24 @@ def test_every_cell_points_at_its_evidence(analysis) -> None:
                     assert texts[aid][cell["start"] : cell["end"]].strip() == cell["sentence"]
 
 
+def test_no_fact_is_a_dateline_or_starts_with_one(analysis) -> None:
+    """The example's leads open with "DOLVITSA, Veldera, March 15 (Meridian Wire) - ":
+    that is where the story was filed, not part of the first fact, nor a fact of its own."""
+    from rashomon.ingest.structure import strip_dateline
+
+    data, _ = analysis
+    shown = [f["text"] for c in data["comparisons"] for f in c["facts"]]
+    shown += [
+        cell["sentence"]
+        for c in data["comparisons"]
+        for f in c["facts"]
+        for cell in f["cells"].values()
+        if cell["sentence"]
+    ]
+    assert any("DOLVITSA" in t["text"][:200] for t in data["texts"].values())
+    assert [s for s in shown if strip_dateline(s) != s] == []
+
+
 def test_planted_shared_facts_are_aligned(analysis) -> None:
     data, _ = analysis
     ids = _file_ids(data)

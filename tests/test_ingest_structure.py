@@ -119,6 +119,8 @@ def test_structure_heading_like() -> None:
         ("NEW YORK (AP) \u2014 Stocks fell.", "Stocks fell."),
         ("HARWICK, Estland, May 3 (Coastal Wire) - The dam held.", "The dam held."),
         ("WASHINGTON \u2014 \u201cWe will,\u201d she said.", "\u201cWe will,\u201d she said."),
+        # A dateline a sentence splitter cut off on its own.
+        ("NEREVO, April 14 (Meridian Wire) -", ""),
         # Not datelines: an acronym in a sentence, dashes inside a sentence.
         ("NATO \u2014 the biggest alliance \u2014 said no.", None),
         ("NATO said - on Monday - that it would.", None),

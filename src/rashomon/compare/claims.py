@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..entities.roles import RoleIndex
+from ..ingest.structure import strip_dateline
 from ..model import Annotations, Article, Quantity, Quote
 
 _WORDS = re.compile(r"\w+")
-#: A dateline alone ("DOLVITSA, Veldera, March 15 (Meridian Wire) -") is not a claim.
+#: Fewer words than this make no claim ("Read more.", a caption's credit).
 MIN_WORDS = 5
 
 
@@ -158,27 +159,31 @@ def claims_of(
             body_rank[i] = len(body_rank)
     out: list[Claim] = []
     for s in ann.sentences:
-        text = article.text[s.start : s.end].strip()
+        raw = article.text[s.start : s.end]
+        # A dateline is not part of the claim ("KYIV (AP) - "), nor a claim of its own.
+        text = strip_dateline(raw.lstrip())
+        start = s.end - len(text)
+        text = text.rstrip()
         if len(_WORDS.findall(text)) < MIN_WORDS:
             continue
         claim = Claim(
             article.id,
             len(out),
             text,
-            s.start,
-            s.end,
+            start,
+            start + len(text),
             body_rank.get(s.paragraph, s.paragraph),
             s.attributed,
             s.hedged,
         )
-        claim.quotes = [q for q in ann.quotes if _overlaps(q.start, q.end, s.start, s.end)]
+        claim.quotes = [q for q in ann.quotes if _overlaps(q.start, q.end, start, s.end)]
         claim.quantities = [
-            q for q in ann.quantities if s.start <= q.start < s.end and q.kind != "ordinal"
+            q for q in ann.quantities if start <= q.start < s.end and q.kind != "ordinal"
         ]
         for k, m in enumerate(ann.mentions):
-            if s.start <= m.start < s.end and k in entity_ids:
+            if start <= m.start < s.end and k in entity_ids:
                 claim.entities.add(entity_ids[k])
-        claim.times = {t.value for t in ann.times if s.start <= t.start < s.end and t.value}
+        claim.times = {t.value for t in ann.times if start <= t.start < s.end and t.value}
         for q in claim.quotes:
             speaker = speaker_entity(ann, entity_ids, q, role_speakers)
             if speaker:

@@ -68,13 +68,14 @@ _DATELINE = re.compile(
 #: "DOLVITSA, Veldera, March 15 (Meridian Wire) - ").
 _LEAD_DATELINE = re.compile(
     r"^[A-Z][A-Z.'’\-]{2,}(?:\s+[A-Z][A-Z.'’\-]+){0,3}"
-    r"(?:\s*,\s*[^,()\n–—]{1,30}){0,3}(?:\s*\([^()\n]{1,40}\))?\s*[-–—]+\s+"
-    r"(?=[A-Z0-9\"“‘'])"
+    r"(?:\s*,\s*[^,()\n–—]{1,30}){0,3}(?:\s*\([^()\n]{1,40}\))?\s*[-–—]+"
+    r"(?:\s+(?=[A-Z0-9\"“‘'])|\s*$)"
 )
 
 
 def strip_dateline(text: str) -> str:
-    """``text`` without the dateline that opens it, if any ("WASHINGTON (Reuters) - X" -> "X")."""
+    """``text`` without the dateline that opens it, if any ("WASHINGTON (Reuters) - X" -> "X");
+    "" for a dateline alone."""
     m = _LEAD_DATELINE.match(text)
     return text[m.end() :] if m and m.end() <= 90 else text
 
