@@ -340,6 +340,20 @@ def test_story_summary_leaves_out_a_shorter_telling_of_a_chosen_sentence() -> No
     assert short not in summary
 
 
+def test_a_huge_paragraph_gives_a_bounded_lead() -> None:
+    """One 10 MB paragraph (a pasted file with no line breaks) is no lead to store, embed
+    and split into summary sentences: the lead keeps its first LEAD_CHARS characters."""
+    from rashomon.stories.describe import describe_story
+    from rashomon.stories.features import LEAD_CHARS, article_features
+
+    huge = "The harbour wall gave way on Tuesday night. " + "Water rose. " * 1_000_000
+    f = article_features("a", title="Harbour wall fails", paragraphs=[huge])
+    assert len(f.lead) <= LEAD_CHARS and f.lead.startswith("Harbour wall fails The harbour")
+    assert f.keys["t:water"] > 1.0  # the terms still count the whole text
+    summary = describe_story(FeatureTable([f], Params()), np.arange(1), {})["summary"]
+    assert [s["text"] for s in summary] == ["The harbour wall gave way on Tuesday night."]
+
+
 def test_story_summary_drops_the_dateline_that_opens_a_lead() -> None:
     from rashomon.stories.describe import describe_story
     from rashomon.stories.features import article_features

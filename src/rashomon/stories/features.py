@@ -87,6 +87,11 @@ def term_counts(text: str, weight: float = 1.0, counts: Counter | None = None) -
     return counts
 
 
+#: The most of an article's title and lead that is kept for its vector and its story's
+#: summary: MiniLM reads 128 word pieces (about 600 characters), the summary 4 sentences.
+LEAD_CHARS = 2000
+
+
 @dataclass(slots=True)
 class ArticleFeatures:
     """One article's clustering input."""
@@ -133,4 +138,7 @@ def article_features(
     for entity_id, c in ent.items():
         keys[f"e:{entity_id}"] = 1.0 + math.log(c)
     lead = " ".join(([title] if title else []) + list(paragraphs[:lead_paragraphs]))
+    if len(lead) > LEAD_CHARS:  # one 10 MB paragraph is no lead to store, embed or split
+        cut = lead.rfind(" ", 0, LEAD_CHARS)
+        lead = lead[: cut if cut > 0 else LEAD_CHARS]
     return ArticleFeatures(article_id, day, keys, outlet, title or "", published, lead)
