@@ -223,6 +223,8 @@ def test_summary_says_when_outlets_are_unknown_and_how_to_name_them() -> None:
     dated = [{"id": "a", "outlet": "Outlet A", "published": "2026-03-15"}]
     known = analysis_summary({"articles": dated})
     assert (known["outlet_unknown"], known["undated"]) == (0, 0)
+    one = analysis_summary({"articles": [{"id": "a", "outlet": "Outlet A"}]})
+    assert "1 article carries no date, so its story rests on content alone" in one["text"]
     assert "unknown" not in known["text"] and "no date" not in known["text"]
 
 

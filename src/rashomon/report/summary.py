@@ -43,9 +43,13 @@ def analysis_summary(data: dict[str, Any], **paths: str) -> dict[str, Any]:
             "a folder per outlet, or a sources.toml."
         )
     if undated:
+        verb = (
+            "carries no date, so its story rests"
+            if undated == 1
+            else "carry no date, so their stories rest"
+        )
         out["text"] += (
-            f" {plural(undated, 'article')} carry no date, so their stories rest on content "
-            "alone (two events of one kind may share one): give a date in a dateline or as "
-            "'published:' front matter."
+            f" {plural(undated, 'article')} {verb} on content alone (two events of one kind "
+            "may share one): give a date in a dateline or as 'published:' front matter."
         )
     return out
