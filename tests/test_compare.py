@@ -6,6 +6,7 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import EXAMPLE, TRUTH
 
@@ -124,6 +125,67 @@ def test_no_fact_is_a_dateline_or_starts_with_one(analysis) -> None:
     ]
     assert any("DOLVITSA" in t["text"][:200] for t in data["texts"].values())
     assert [s for s in shown if strip_dateline(s) != s] == []
+
+
+def test_a_long_article_is_compared_on_its_first_claims_with_a_note(
+    analysis, monkeypatch, capsys
+) -> None:
+    """Cost grows with the square of a story's claims (a 50,000-word paste beside another
+    ran out of 24 GB): each article gives at most MAX_CLAIMS, and the comparison says so."""
+    from rashomon.compare import matrix
+    from rashomon.compare.align import Aligner
+    from rashomon.store import open_store
+
+    _, out = analysis
+    store = open_store(str(out / "rashomon.db"))
+    story = max(store.stories(), key=lambda s: len(s["articles"]))
+    full = compare_stored_story(store, story, Aligner())
+    monkeypatch.setattr(matrix, "MAX_CLAIMS", 4)
+    cut = compare_stored_story(store, story, Aligner())
+    store.close()
+    assert full["notes"] == []
+    assert len(cut["notes"]) == len(story["articles"])
+    assert all("only its first 4 claims compared" in n for n in cut["notes"])
+    for aid in story["articles"]:
+        sentences = {
+            f["cells"][aid]["sentence"] for f in cut["facts"] if f["cells"][aid]["sentence"]
+        }
+        assert 0 < len(sentences) <= 4
+    capsys.readouterr()
+    assert main(["compare", story["id"], "--db", str(out / "rashomon.db")]) == 0
+    assert "note: " in capsys.readouterr().out
+    # The report shows them above the matrix, escaped like every text from outside.
+    import copy
+
+    from rashomon.report.render import render_report
+
+    data = copy.deepcopy(analysis[0])
+    data["comparisons"][0]["notes"] = ["<b>Outlet</b>: only its first 4 claims compared"]
+    assert "&lt;b&gt;Outlet&lt;/b&gt;: only its first 4 claims compared" in render_report(data)
+
+
+def test_candidate_pairs_are_blockwise_the_pairs_over_the_prefilter() -> None:
+    from rashomon.compare.matrix import PREFILTER, candidate_pairs
+
+    rng = np.random.default_rng(0)
+    v = rng.normal(size=(300, 8)).astype(np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    articles = [f"a{k % 7}" for k in range(300)]
+    cos = v @ v.T
+    want = [
+        (i, j)
+        for i in range(300)
+        for j in range(i + 1, 300)
+        if articles[i] != articles[j] and cos[i, j] >= PREFILTER
+    ]
+    ii, jj, cc, found = candidate_pairs(v, articles, block=64)
+    assert list(zip(ii.tolist(), jj.tolist())) == want and found == len(want)
+    assert np.allclose(cc, cos[ii, jj], atol=1e-6)
+    # Past max_pairs: the closest, still in (i, j) order, and the count before the cut.
+    ti, tj, tc, found = candidate_pairs(v, articles, max_pairs=100, block=64)
+    assert found == len(want) and len(ti) == 100
+    assert list(zip(ti.tolist(), tj.tolist())) == sorted(zip(ti.tolist(), tj.tolist()))
+    assert tc.min() >= np.sort(cc)[-100] - 1e-9
 
 
 def test_planted_shared_facts_are_aligned(analysis) -> None:

@@ -225,6 +225,10 @@ def test_summary_says_when_outlets_are_unknown_and_how_to_name_them() -> None:
     assert (known["outlet_unknown"], known["undated"]) == (0, 0)
     one = analysis_summary({"articles": [{"id": "a", "outlet": "Outlet A"}]})
     assert "1 article carries no date, so its story rests on content alone" in one["text"]
+    assert one["compared_in_part"] == 0 and "too large" not in one["text"]
+    big = analysis_summary({"comparisons": [{"notes": ["x"], "conflicts": []}, {"notes": []}]})
+    assert big["compared_in_part"] == 1
+    assert "1 story too large to compare in full" in big["text"]
     assert "unknown" not in known["text"] and "no date" not in known["text"]
 
 

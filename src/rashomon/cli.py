@@ -1062,6 +1062,8 @@ def compare(story_id: str | None, db: str, limit: int, as_json: bool) -> None:
         console.print(f"  {k}: {escape(a.outlet or '(unknown)')} - {escape(a.title or aid)}")
     if len(result["facts"]) > limit:
         console.print(f"  ({len(result['facts']) - limit} more fact(s); --limit or --json)")
+    for note in result.get("notes", []):
+        console.print(f"  [yellow]note:[/yellow] {escape(note)}")
     column = {aid: k for k, aid in enumerate(result["articles"], 1)}
     facts_by_id = {f["id"]: f for f in result["facts"]}
 

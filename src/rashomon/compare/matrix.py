@@ -29,6 +29,13 @@ from .relations import Relation, agree, comparable, relate
 
 #: Claim pairs whose MiniLM cosine is below this are not scored.
 PREFILTER = 0.3
+#: The claims of one article that are compared: its first this many. News puts what
+#: matters first, and a story's cost grows with the square of its claims; a 50,000-word
+#: paste (a live blog, a report) is compared on its opening, with a note saying so.
+MAX_CLAIMS = 300
+#: Pairs scored in one story at most, the closest by MiniLM cosine: a 50-article story
+#: of near copies scores 34,000. Past this the loosest are left out, with a note.
+MAX_PAIRS = 200_000
 #: Two claims state the same fact when their score reaches this. The score is the
 #: larger of the aligner's probability (a paraphrase classifier calibrated on MSRP) and
 #: the MiniLM cosine raised by news anchors: an agreeing figure both give (6,000 and
@@ -138,11 +145,48 @@ class _Groups:
         self._next += 1
 
 
+def candidate_pairs(
+    vectors: np.ndarray, articles: Sequence[str], max_pairs: int | None = None, block: int = 1024
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """(i, j, cosine) of the claim pairs worth scoring, and how many there were before the
+    cut: i < j, from different articles, at a MiniLM cosine of at least :data:`PREFILTER`;
+    the ``max_pairs`` closest when there are more (ties broken by position). Rows are taken
+    a block at a time, so memory grows with the pairs kept, not with the square of the
+    claims."""
+    max_pairs = MAX_PAIRS if max_pairs is None else max_pairs
+    n = len(vectors)
+    _, article = np.unique(np.array(articles, dtype=str), return_inverse=True)
+    found_i, found_j, found_c = [], [], []
+    for start in range(0, n, block):
+        rows = slice(start, min(n, start + block))
+        cos = vectors[rows] @ vectors.T
+        i, j = np.nonzero(cos >= PREFILTER)
+        i += start
+        keep = (j > i) & (article[i] != article[j])
+        i, j = i[keep], j[keep]
+        found_i.append(i)
+        found_j.append(j)
+        found_c.append(cos[i - start, j].astype(np.float64))
+    ii = np.concatenate(found_i) if found_i else np.zeros(0, dtype=np.int64)
+    jj = np.concatenate(found_j) if found_j else np.zeros(0, dtype=np.int64)
+    cc = np.concatenate(found_c) if found_c else np.zeros(0)
+    found = len(cc)
+    if found > max_pairs:
+        # Closest first; among equal cosines, earlier pairs (a stable sort keeps i, j order).
+        top = np.sort(np.argsort(-cc, kind="stable")[:max_pairs])
+        ii, jj, cc = ii[top], jj[top], cc[top]
+    return ii.astype(np.int64), jj.astype(np.int64), cc, found
+
+
 def align_claims(
-    claims: list[Claim], aligner: Any, threshold: float | None = None
+    claims: list[Claim],
+    aligner: Any,
+    threshold: float | None = None,
+    stats: dict[str, int] | None = None,
 ) -> tuple[list[list[int]], dict[tuple[int, int], float], Any]:
     """Facts as lists of claim indices, the probability of every scored pair, and the
-    aligner's prepared sentences (to score more pairs)."""
+    aligner's prepared sentences (to score more pairs). ``stats`` gets the number of
+    candidate pairs before :data:`MAX_PAIRS` cut them."""
     from .align import idf_of
 
     n = len(claims)
@@ -150,11 +194,9 @@ def align_claims(
         return [], {}, None
     threshold = SAME_FACT if threshold is None else threshold
     prepared = aligner.prepare([c.text for c in claims])
-    cos = prepared.vectors @ prepared.vectors.T
-    article = np.array([c.article for c in claims])
-    ii, jj = np.triu_indices(n, k=1)
-    keep = (article[ii] != article[jj]) & (cos[ii, jj] >= PREFILTER)
-    ii, jj = ii[keep], jj[keep]
+    ii, jj, cos, found = candidate_pairs(prepared.vectors, [c.article for c in claims])
+    if stats is not None:
+        stats["candidate_pairs"] = found
     prob: dict[tuple[int, int], float] = {}
     if len(ii):
         idf = idf_of(prepared.content)
@@ -176,7 +218,7 @@ def align_claims(
         )
         # The classifier all but sure they differ, and no shared figure or date: doubt.
         doubt = np.where((p < CERTAIN_NO) & (anchors == 0), DOUBT, 0.0)
-        scores = np.maximum(p, cos[ii, jj] + anchors + names - doubt)
+        scores = np.maximum(p, cos + anchors + names - doubt)
         for k, (a, b) in enumerate(zip(ii.tolist(), jj.tolist(), strict=True)):
             if _different_voices(claims[a], claims[b]):
                 scores[k] = 0.0
@@ -528,12 +570,15 @@ def compare_story(
     own: dict[str, list[Claim]] = {
         x.article.id: claims_of(x.article, x.ann, x.entity_ids, x.role_speakers) for x in inputs
     }
+    left_out = {aid: len(cs) - MAX_CLAIMS for aid, cs in own.items() if len(cs) > MAX_CLAIMS}
+    own = {aid: cs[:MAX_CLAIMS] for aid, cs in own.items()}
     copies = _exact_copies(inputs, own)
     claims: list[Claim] = []
     for aid in article_ids:
         if aid not in copies:
             claims += own[aid]
-    facts, prob, prepared = align_claims(claims, aligner)
+    stats: dict[str, int] = {}
+    facts, prob, prepared = align_claims(claims, aligner, stats=stats)
     rel: dict[tuple[int, int], Relation] = {}
     for fact in facts:
         for c in fact:
@@ -685,4 +730,21 @@ def compare_story(
         "inconsistencies": inconsistencies(inputs, claims, aligner, prepared),
         "claims": len(claims),
         "scored_pairs": len(prob),
+        "notes": _limit_notes(
+            {f"{by_id[a].article.outlet or 'article'} ({a})": n for a, n in left_out.items()},
+            stats.get("candidate_pairs", 0),
+        ),
     }
+
+
+def _limit_notes(left_out: dict[str, int], candidates: int) -> list[str]:
+    """What the size bounds left out of a comparison, in words."""
+    notes = [
+        f"{who}: only its first {MAX_CLAIMS} claims compared ({n:,} more left out)"
+        for who, n in sorted(left_out.items())
+    ]
+    if candidates > MAX_PAIRS:
+        notes.append(
+            f"only the {MAX_PAIRS:,} closest of {candidates:,} pairs of claims scored"
+        )
+    return notes

@@ -26,6 +26,7 @@ def analysis_summary(data: dict[str, Any], **paths: str) -> dict[str, Any]:
         "conflicts": sum(1 for k in kinds if k in CONFLICT_LABEL),
         "quote_drift": kinds.count("quote_drift"),
         "attribution_dropped": kinds.count("attribution_dropped"),
+        "compared_in_part": sum(1 for c in comparisons if c.get("notes")),
         "seconds": data.get("seconds"),
         **paths,
     }
@@ -37,6 +38,12 @@ def analysis_summary(data: dict[str, Any], **paths: str) -> dict[str, Any]:
         f"{plural(out['attribution_dropped'], 'claim')} attributed by some outlets and stated "
         "as fact by others."
     )
+    if out["compared_in_part"]:
+        out["text"] += (
+            f" {plural(out['compared_in_part'], 'story', 'stories')} too large to compare in "
+            "full (an article's first claims only): the comparison's notes say what was left "
+            "out."
+        )
     if unknown:
         out["text"] += (
             f" The outlet of {plural(unknown, 'article')} is unknown: name it with --outlet, "

@@ -282,6 +282,7 @@ def story_view(bundle: dict[str, Any], urls: Urls | None = None) -> dict[str, An
     view["drift"] = [
         drift_view(c, col, sentences, sid, urls) for c in conflicts if c["kind"] == "quote_drift"
     ]
+    view["notes"] = list((comp or {}).get("notes", []))
     view["inconsistencies"] = (
         [
             inconsistency_view(x, col, bundle.get("entities", []))
