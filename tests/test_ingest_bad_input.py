@@ -504,6 +504,35 @@ def test_json_cut_in_half(tmp_path, store, config):
     assert articles_from(store, run.bad) == []
 
 
+def test_json_nested_too_deep_for_the_parser(tmp_path, store, config):
+    """Python's JSON parser raises RecursionError, not a decode error, on deep nesting: the
+    line (or file) is skipped with a reason and the rest of the export is read."""
+    deep = '{"title": "Deep", "text": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    lines = [json.dumps(_record(1)), deep, json.dumps(_record(3))]
+    run = run_with_bad(tmp_path, store, config, "deep.jsonl", "\n".join(lines) + "\n")
+    stored = sorted(a.locator for a in articles_from(store, run.bad))
+    assert stored == ["line 1", "line 3"]
+    only_skip(store, run.bad, "nested too deeply", locator="line 2")
+
+
+def test_warc_record_without_its_target_uri(tmp_path, store, config):
+    """warcio fails on a response record with no WARC-Target-URI with an AttributeError of
+    its own; the skip says what is wrong in the archive, not in warcio's code."""
+    data = (
+        b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 40\r\n\r\n"
+        b"HTTP/1.1 200 OK\r\n\r\n<html>cut</html>\r\n\r\n"
+    )
+    run = run_with_bad(tmp_path, store, config, "no-uri.warc", data)
+    skip = only_skip(store, run.bad, "headers are missing or damaged")
+    assert "NoneType" not in skip.reason
+
+
+def test_json_file_nested_too_deep_for_the_parser(tmp_path, store, config):
+    deep = '{"title": "Deep", "text": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    run = run_with_bad(tmp_path, store, config, "deep.json", deep)
+    only_skip(store, run.bad, "nested too deeply")
+
+
 def test_json_list_cut_in_half(tmp_path, store, config):
     doc = json.dumps([_record(1), _record(2), _record(3)])
     run = run_with_bad(tmp_path, store, config, "half-list.json", doc[: len(doc) // 2])

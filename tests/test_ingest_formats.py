@@ -185,3 +185,7 @@ def test_formats_dates_normalised_or_unknown() -> None:
     assert normalise_date("2026-05-02T10:00:00Z") == "2026-05-02T10:00:00+00:00"
     assert normalise_date(1777716000) == "2026-05-02T10:00:00+00:00"
     assert normalise_date("sometime soon") is None
+    # Shaped like a day but none: no month 13, no 45th, no 30 February.
+    assert normalise_date("2026-13-45") is None
+    assert normalise_date("2026-02-30T00:00:00") is None
+    assert normalise_date("2026-02-28T00:00:00") == "2026-02-28"

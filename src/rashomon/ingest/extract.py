@@ -11,7 +11,7 @@ import hashlib
 import re
 import tomllib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
@@ -437,10 +437,13 @@ def normalise_date(value: Any) -> str | None:
         except (OverflowError, OSError, ValueError):
             return None
     text = str(value).strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return text
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}T00:00:00", text):
-        return text[:10]  # a day formatted with a time it never had
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:T00:00:00)?", text):
+        # A day (one formatted with a time it never had stays a day), if it is one:
+        # "2026-13-45" is no date, and dateutil would not read it either.
+        try:
+            return date.fromisoformat(text[:10]).isoformat()
+        except ValueError:
+            return None
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat()
     except ValueError:

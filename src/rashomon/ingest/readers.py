@@ -279,6 +279,10 @@ def record_to_raw(
     return Skip(path, f"no text field (tried: {tried}; map one with --field text=NAME)", locator)
 
 
+#: Python's JSON parser gives up (RecursionError) on arrays or objects nested this deep.
+_TOO_DEEP = "malformed JSON: nested too deeply (thousands of levels) to be an article"
+
+
 def _read_jsonl(path: Path, root: str | None, limits: Limits, fields: dict) -> Iterator[Item]:
     spath = str(path)
     with _open(path) as fh:
@@ -297,6 +301,9 @@ def _read_jsonl(path: Path, root: str | None, limits: Limits, fields: dict) -> I
             except json.JSONDecodeError as exc:
                 yield Skip(spath, f"malformed JSON: {_short(exc)}", locator)
                 continue
+            except RecursionError:
+                yield Skip(spath, _TOO_DEEP, locator)
+                continue
             yield record_to_raw(record, spath, locator, root, fields)
 
 
@@ -312,6 +319,9 @@ def _read_json(path: Path, root: str | None, limits: Limits, fields: dict) -> It
             yield from _read_jsonl(path, root, limits, fields)
             return
         yield Skip(spath, f"malformed JSON: {_short(exc)}")
+        return
+    except RecursionError:
+        yield Skip(spath, _TOO_DEEP)
         return
     if isinstance(doc, dict):
         # {"articles": [...]} or {"data": [...]}: the first list of objects is the records.
@@ -526,9 +536,16 @@ def _read_warc(path: Path, root: str | None, limits: Limits) -> Iterator[Item]:
                     yield item
             end = archive.offset
     except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on damaged archives
+        # warcio trips over a missing header with its own AttributeError or TypeError
+        # ("'NoneType' object has no attribute 'startswith'"): no words for a user.
+        why = (
+            "a record's headers are missing or damaged (no WARC-Target-URI, say)"
+            if isinstance(exc, (AttributeError, TypeError))
+            else _short(exc)
+        )
         yield Skip(
             spath,
-            f"WARC is truncated or malformed after record {number}: {_short(exc)}",
+            f"WARC is truncated or malformed after record {number}: {why}",
             f"record {number + 1}",
         )
         return
