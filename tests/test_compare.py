@@ -181,6 +181,10 @@ def test_candidate_pairs_are_blockwise_the_pairs_over_the_prefilter() -> None:
     ii, jj, cc, found = candidate_pairs(v, articles, block=64)
     assert list(zip(ii.tolist(), jj.tolist())) == want and found == len(want)
     assert np.allclose(cc, cos[ii, jj], atol=1e-6)
+    # Summed in float64 by numpy's own loop, not by BLAS, whose float32 sums change with
+    # its thread count (Ray's workers run one): wire copies' tied sentences stay tied.
+    exact = v.astype(np.float64)
+    assert np.array_equal(cc, np.einsum("ij,ij->i", exact[ii], exact[jj]))
     # Past max_pairs: the closest, still in (i, j) order, and the count before the cut.
     ti, tj, tc, found = candidate_pairs(v, articles, max_pairs=100, block=64)
     assert found == len(want) and len(ti) == 100

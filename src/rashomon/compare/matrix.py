@@ -157,16 +157,23 @@ def candidate_pairs(
     n = len(vectors)
     _, article = np.unique(np.array(articles, dtype=str), return_inverse=True)
     found_i, found_j, found_c = [], [], []
+    exact = np.asarray(vectors, dtype=np.float64)
     for start in range(0, n, block):
         rows = slice(start, min(n, start + block))
-        cos = vectors[rows] @ vectors.T
-        i, j = np.nonzero(cos >= PREFILTER)
+        # BLAS finds the candidates; its float32 sums depend on its thread count (a Ray
+        # worker runs one thread), so each kept pair's cosine is summed again in float64
+        # by numpy's own loop and judged on that: the same pairs and the same values,
+        # whatever the engine. Tied sentences (wire copies) then stay tied.
+        near = vectors[rows] @ vectors.T
+        i, j = np.nonzero(near >= PREFILTER - 1e-4)
         i += start
         keep = (j > i) & (article[i] != article[j])
         i, j = i[keep], j[keep]
-        found_i.append(i)
-        found_j.append(j)
-        found_c.append(cos[i - start, j].astype(np.float64))
+        c = np.einsum("ij,ij->i", exact[i], exact[j])
+        keep = c >= PREFILTER
+        found_i.append(i[keep])
+        found_j.append(j[keep])
+        found_c.append(c[keep])
     ii = np.concatenate(found_i) if found_i else np.zeros(0, dtype=np.int64)
     jj = np.concatenate(found_j) if found_j else np.zeros(0, dtype=np.int64)
     cc = np.concatenate(found_c) if found_c else np.zeros(0)
