@@ -164,8 +164,11 @@ def test_a_long_article_is_compared_on_its_first_claims_with_a_note(
     assert "&lt;b&gt;Outlet&lt;/b&gt;: only its first 4 claims compared" in render_report(data)
 
 
-def test_candidate_pairs_are_blockwise_the_pairs_over_the_prefilter() -> None:
+def test_candidate_pairs_are_blockwise_the_pairs_over_the_prefilter(monkeypatch) -> None:
+    from rashomon.compare import matrix
     from rashomon.compare.matrix import PREFILTER, candidate_pairs
+
+    monkeypatch.setattr(matrix, "_COS_ROWS", 1000)  # several chunks per block of rows
 
     rng = np.random.default_rng(0)
     v = rng.normal(size=(300, 8)).astype(np.float32)
@@ -179,7 +182,7 @@ def test_candidate_pairs_are_blockwise_the_pairs_over_the_prefilter() -> None:
         if articles[i] != articles[j] and cos[i, j] >= PREFILTER
     ]
     ii, jj, cc, found = candidate_pairs(v, articles, block=64)
-    assert list(zip(ii.tolist(), jj.tolist())) == want and found == len(want)
+    assert list(zip(ii.tolist(), jj.tolist(), strict=True)) == want and found == len(want)
     assert np.allclose(cc, cos[ii, jj], atol=1e-6)
     # Summed in float64 by numpy's own loop, not by BLAS, whose float32 sums change with
     # its thread count (Ray's workers run one): wire copies' tied sentences stay tied.
@@ -188,7 +191,8 @@ def test_candidate_pairs_are_blockwise_the_pairs_over_the_prefilter() -> None:
     # Past max_pairs: the closest, still in (i, j) order, and the count before the cut.
     ti, tj, tc, found = candidate_pairs(v, articles, max_pairs=100, block=64)
     assert found == len(want) and len(ti) == 100
-    assert list(zip(ti.tolist(), tj.tolist())) == sorted(zip(ti.tolist(), tj.tolist()))
+    pairs = list(zip(ti.tolist(), tj.tolist(), strict=True))
+    assert pairs == sorted(pairs)
     assert tc.min() >= np.sort(cc)[-100] - 1e-9
 
 

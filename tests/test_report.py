@@ -242,7 +242,9 @@ def test_naming_view_lists_spellings_not_short_forms_capitals_or_adjectives() ->
 
     entities = [
         entity("e1", "Dolvitsa", {"A": {"Dolvitsa": 3, "DOLVITSA": 2}, "B": {"Dolvica": 2}}),
-        entity("e2", "Oksana Pirin", {"A": {"Oksana Pirin": 1}, "B": {"Oksana Pirin": 1, "Pirin": 1}}),
+        entity(
+            "e2", "Oksana Pirin", {"A": {"Oksana Pirin": 1}, "B": {"Oksana Pirin": 1, "Pirin": 1}}
+        ),
         entity("e3", "Poland", {"A": {"Poland": 2}, "B": {"Poland": 1, "Polish": 3}}),
         entity("e4", "Kyiv", {"A": {"Kyiv": 2}, "B": {"Kiev": 1}}),
     ]

@@ -145,6 +145,10 @@ class _Groups:
         self._next += 1
 
 
+#: Candidate pairs whose cosine is summed again at a time (100 MB of float64 rows).
+_COS_ROWS = 32768
+
+
 def candidate_pairs(
     vectors: np.ndarray, articles: Sequence[str], max_pairs: int | None = None, block: int = 1024
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
@@ -169,7 +173,13 @@ def candidate_pairs(
         i += start
         keep = (j > i) & (article[i] != article[j])
         i, j = i[keep], j[keep]
-        c = np.einsum("ij,ij->i", exact[i], exact[j])
+        c = np.concatenate(
+            [
+                np.einsum("ij,ij->i", exact[i[k : k + _COS_ROWS]], exact[j[k : k + _COS_ROWS]])
+                for k in range(0, len(i), _COS_ROWS)
+            ]
+            or [np.zeros(0)]
+        )
         keep = c >= PREFILTER
         found_i.append(i[keep])
         found_j.append(j[keep])
