@@ -16,11 +16,11 @@ from rashomon.compare.relations import agree, comparable, interval
 from rashomon.model import Quantity
 
 TRUTH_DATA = json.loads(TRUTH.read_text())
-#: Planted cases not found today, each with why. A-F1: the Voice of Veldera sentence
-#: "the water reached Dolvica shortly afterwards, in a tragedy that has claimed dozens
-#: of lives" matches Meridian's lead better than its own account of the collapse, so the
-#: collapse fact splits in two (and with it the "days of rain" specificity pair).
-KNOWN_MISSES = {"A-F1", "how long it had rained before the failure"}
+#: Planted cases not found today, each with why. None since claims leave out the lead's
+#: dateline: A-F1 (the dam's collapse) used to split in two, and with it the "days of
+#: rain" specificity pair, while Meridian's lead began "DOLVITSA, Veldera, March 15
+#: (Meridian Wire) - ".
+KNOWN_MISSES: set[str] = set()
 SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "analysis.schema.json"
 
 
