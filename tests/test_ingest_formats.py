@@ -103,6 +103,38 @@ def test_formats_rss_and_atom_feeds(tmp_path: Path, store) -> None:
     assert (b.author, b.published[:10], b.body) == ("Ola Berg", "2026-05-03", BODY2)
 
 
+def test_an_aggregator_feed_names_each_entry_by_its_own_source(tmp_path: Path, store) -> None:
+    """News aggregators (Google News and the like) carry many outlets in one feed, each
+    entry's in <source>, often repeated at the end of its title: the outlet is the source,
+    not the aggregator, and the title loses the repeat."""
+    rss = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Aggregator</title>
+      <item><title>Quay news - The Coast Post</title><link>https://agg.example/r/1</link>
+      <source url="https://coastpost.example/rss">The Coast Post</source>
+      <description>{BODY}</description></item>
+      <item><title>Bay news - Bay Times</title><link>https://agg.example/r/2</link>
+      <source url="https://baytimes.example/rss">The Bay Times</source>
+      <description>{BODY2}</description></item>
+      <item><title>Harbour news</title><link>https://agg.example/r/3</link>
+      <source url="https://www.harbourherald.example/rss"></source>
+      <description>{BODY} Again.</description></item>
+      </channel></rss>"""
+    atom = f"""<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">
+      <title>Atom aggregator</title><entry><title>Pier news — Pier Daily</title>
+      <link href="https://agg.example/a/1"/><id>urn:a1</id><updated>2026-05-03T08:00:00Z</updated>
+      <source><title>Pier Daily</title><link href="https://pierdaily.example/"/></source>
+      <content type="html">&lt;p&gt;{BODY2} More.&lt;/p&gt;</content></entry></feed>"""
+    write(tmp_path / "agg.rss", rss)
+    write(tmp_path / "agg.atom", atom)
+    ingest([str(tmp_path)], store)
+    got = {(a.title, a.outlet) for a in store.articles()}
+    assert got == {
+        ("Quay news", "The Coast Post"),
+        ("Bay news", "The Bay Times"),
+        ("Harbour news", "harbourherald.example"),
+        ("Pier news", "Pier Daily"),
+    }
+
+
 def _warc(records: list[tuple[str, str]]) -> bytes:
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter

@@ -21,6 +21,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..model import RawRecord, Skip
+from .outlets import domain_of
 
 Item = RawRecord | Skip
 
@@ -457,10 +458,12 @@ def _read_feed(path: Path, root: str | None, limits: Limits) -> Iterator[Item]:
     for number, entry in enumerate(entries, 1):
         locator = f"entry {entry.get('id') or entry.get('link') or number}"
         meta: dict[str, Any] = {}
+        outlet, title = _entry_source(entry)
         for key, value in (
-            ("title", entry.get("title")),
+            ("title", title),
             ("url", entry.get("link")),
             ("author", entry.get("author")),
+            ("outlet", outlet),
             ("site_name", site),
             ("language", language),
             ("published", _feed_date(entry)),
@@ -488,6 +491,25 @@ def _read_feed(path: Path, root: str | None, limits: Limits) -> Iterator[Item]:
             "the entries before the damage were read",
             "end",
         )
+
+
+def _entry_source(entry: Any) -> tuple[str | None, str | None]:
+    """(outlet, title) of a feed entry. An aggregator's feed (Google News and the like)
+    names each entry's own outlet in ``<source>`` (RSS) or ``<source><title>`` (Atom), and
+    often repeats it at the end of the title ("Dam collapses - The Northwind Post"): the
+    outlet is that source, not the aggregator, and the title loses the repeat."""
+    title = entry.get("title")
+    source = entry.get("source")
+    if not hasattr(source, "get"):
+        return None, title
+    name = (source.get("title") or "").strip() or domain_of(source.get("href")) or ""
+    if name and isinstance(title, str):
+        names = [name, name[4:]] if name.startswith("The ") else [name]
+        for tail in (dash + n for n in names for dash in (" - ", " – ", " — ", " | ")):
+            if title.endswith(tail) and len(title) > len(tail):
+                title = title[: -len(tail)].rstrip()
+                break
+    return name or None, title
 
 
 def _feed_date(entry: Any) -> str | None:
