@@ -81,6 +81,24 @@ def test_formats_jsonl_json_csv_with_default_and_mapped_fields(tmp_path: Path, s
     assert by_title["C1"].published == "2026-05-09" and 'Quoted "word".' in by_title["C1"].text
 
 
+def test_formats_field_names_in_camel_case_and_nested_sources(tmp_path: Path, store) -> None:
+    """A news API's export (NewsAPI's shape): "publishedAt" is the published_at field, and
+    the outlet is the name inside "source"."""
+    rows = [
+        {"source": {"id": "coast", "name": "Coast News"}, "title": "N1", "content": BODY,
+         "publishedAt": "2026-05-02T10:00:00Z", "url": "https://coast.example/1"},
+        {"source": {"id": None, "name": "Bay Times"}, "title": "N2", "Date-Published": "2026-05-03",
+         "content": BODY2},
+    ]
+    write(tmp_path / "api.jsonl", "\n".join(json.dumps(r) for r in rows))
+    ingest([str(tmp_path)], store)
+    got = {(a.title, a.outlet, a.published) for a in store.articles()}
+    assert got == {
+        ("N1", "Coast News", "2026-05-02T10:00:00+00:00"),
+        ("N2", "Bay Times", "2026-05-03"),
+    }
+
+
 def test_formats_rss_and_atom_feeds(tmp_path: Path, store) -> None:
     rss = f"""<?xml version="1.0"?><rss version="2.0"
       xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Coast FM</title>

@@ -246,10 +246,18 @@ def _ends_inside_tag(data: bytes) -> bool:
 # --- record exports: JSON Lines, JSON, CSV -------------------------------------------
 
 
+def _field_key(name: Any) -> str:
+    """A field name as matched: case, underscores, dashes and spaces aside, so the
+    exports' "publishedAt", "published_at" and "Published At" are one field."""
+    return "".join(ch for ch in str(name).lower() if ch not in "_- ")
+
+
 def _pick(record: dict[str, Any], names: list[str]) -> Any:
-    lowered = {str(k).lower(): v for k, v in record.items()}
+    keyed: dict[str, Any] = {}
+    for k, v in record.items():
+        keyed.setdefault(_field_key(k), v)  # an exact duplicate under another spelling: first
     for name in names:
-        value = lowered.get(name.lower())
+        value = keyed.get(_field_key(name))
         if value not in (None, "", [], {}):
             return value
     return None
@@ -398,8 +406,8 @@ def _read_parquet(path: Path, root: str | None, limits: Limits, fields: dict) ->
         yield Skip(spath, problem.replace("CSV header", "Parquet schema").replace(
             "CSV seems to have no header row", "Parquet schema has odd column names"))
         return
-    wanted = {n.lower() for names in fields.values() for n in names}
-    keep = [c for c in columns if c.lower() in wanted]
+    wanted = {_field_key(n) for names in fields.values() for n in names}
+    keep = [c for c in columns if _field_key(c) in wanted]
     number = 0
     try:
         for batch in reader.iter_batches(batch_size=256, columns=keep):
@@ -422,7 +430,7 @@ def _read_parquet(path: Path, root: str | None, limits: Limits, fields: dict) ->
 def _no_text_column(columns: list[str], fields: dict[str, list[str]]) -> str | None:
     """Why no row of a CSV with this header can have text, or None if one can."""
     names = fields.get("text", []) + fields.get("html", [])
-    if {n.lower() for n in names} & {c.lower() for c in columns}:
+    if {_field_key(n) for n in names} & {_field_key(c) for c in columns}:
         return None
     shown = ", ".join(f"'{_short(c, 24)}'" for c in columns[:4])
     if len(columns) > 4:
