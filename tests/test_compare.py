@@ -503,3 +503,37 @@ def test_qualified_figures_are_intervals() -> None:
     assert interval(_q(20, "~"))[0] < 20 < interval(_q(20, "~"))[1]
     assert comparable(_q(41, counted="deaths"), _q(37, counted="death toll"))
     assert not comparable(_q(12, unit="km", kind="measure"), _q(18000))
+
+
+def test_relations_inside_a_fact_are_computed_once_per_telling() -> None:
+    """relate_within gives what relate gives for every ordered pair of a fact, the values it
+    names taken from the pair's own claims, though copies of one sentence share the work."""
+    from rashomon.compare.claims import Claim
+    from rashomon.compare.relations import relate, relate_within
+
+    def claim(k: int, text: str, *quantities: Quantity) -> Claim:
+        c = Claim(f"a{k}", 0, text, 0, len(text), 0)
+        c.quantities = list(quantities)
+        return c
+
+    def dead(n: float, start: int, qualifier: str = "=") -> Quantity:
+        return Quantity(start, start + 2, str(n), n, "people", qualifier, "people")
+
+    said = "The service said 41 people died."
+    claims = [
+        claim(0, said, dead(41, 18)),
+        claim(1, said, dead(41, 118)),  # the same sentence in a copy, at another offset
+        claim(2, "The service confirmed 37 deaths.", dead(37, 22)),
+        claim(3, "Dozens of people died.", dead(30, 0, ">")),
+        claim(4, said, dead(41, 218)),
+    ]
+    facts = [[0, 1, 2, 3, 4]]
+    got = relate_within(claims, facts)
+    for c in facts[0]:
+        for d in facts[0]:
+            if c != d:
+                want = relate(claims[c], claims[d])
+                r = got[(c, d)]
+                assert (r.kind, r.why) == (want.kind, want.why), (c, d)
+                assert r.a_value is want.a_value and r.b_value is want.b_value, (c, d)
+    assert got[(1, 2)].kind == "conflicting" and got[(1, 2)].a_value.start == 118

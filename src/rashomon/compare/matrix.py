@@ -25,7 +25,7 @@ from .claims import (
     speaker_entity,
     story_roles,
 )
-from .relations import Relation, agree, comparable, relate
+from .relations import Relation, agree, comparable, relate, relate_within
 
 #: Claim pairs whose MiniLM cosine is below this are not scored.
 PREFILTER = 0.3
@@ -596,12 +596,7 @@ def compare_story(
             claims += own[aid]
     stats: dict[str, int] = {}
     facts, prob, prepared = align_claims(claims, aligner, stats=stats)
-    rel: dict[tuple[int, int], Relation] = {}
-    for fact in facts:
-        for c in fact:
-            for d in fact:
-                if c != d:
-                    rel[(c, d)] = relate(claims[c], claims[d])
+    rel = relate_within(claims, facts)
     n_articles = len(article_ids)
     out_facts = []
     conflicts: list[dict[str, Any]] = []

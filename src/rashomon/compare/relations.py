@@ -138,3 +138,42 @@ def relate(a: Claim, b: Claim) -> Relation:
                 if (y.qualifier or "=") == "=" and (x.qualifier or "=") != "=":
                     return Relation("less_specific", "number", x, y)
     return Relation("same")
+
+
+def _signature(c: Claim) -> tuple:
+    """Everything :func:`relate` reads of a claim: two claims with one signature relate
+    alike to everything (a wire copy's sentence and its original)."""
+    numbers = tuple((q.value, q.kind, q.counted, q.unit, q.qualifier) for q in _numbers(c))
+    return (c.text, numbers, frozenset(c.speakers), bool(c.quotes))
+
+
+def relate_within(claims: list[Claim], facts: list[list[int]]) -> dict[tuple[int, int], Relation]:
+    """:func:`relate` of every ordered pair of claims inside each fact, computed once per
+    pair of distinct signatures: a fact told in the same words by 200 copies costs the
+    relations of its distinct tellings, not 40,000 (the values it names are the pair's own)."""
+    ids: dict[tuple, int] = {}
+    sig = [ids.setdefault(_signature(c), len(ids)) for c in claims]
+    memo: dict[tuple[int, int], tuple[str, str, int, int]] = {}
+    out: dict[tuple[int, int], Relation] = {}
+    for fact in facts:
+        for c in fact:
+            for d in fact:
+                if c == d:
+                    continue
+                key = (sig[c], sig[d])
+                if key not in memo:
+                    r = relate(claims[c], claims[d])
+                    qa, qb = _numbers(claims[c]), _numbers(claims[d])
+                    memo[key] = (
+                        r.kind,
+                        r.why,
+                        next((k for k, q in enumerate(qa) if q is r.a_value), -1),
+                        next((k for k, q in enumerate(qb) if q is r.b_value), -1),
+                    )
+                kind, why, i, j = memo[key]
+                qa = _numbers(claims[c]) if i >= 0 else []
+                qb = _numbers(claims[d]) if j >= 0 else []
+                out[(c, d)] = Relation(
+                    kind, why, qa[i] if i >= 0 else None, qb[j] if j >= 0 else None
+                )
+    return out
