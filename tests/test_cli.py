@@ -147,6 +147,27 @@ def test_cli_ingest_skips_the_store_it_writes_into(tmp_path: Path, capsys) -> No
     assert "nothing skipped" in capsys.readouterr().out
 
 
+def test_cli_skipped_names_the_file_of_a_skipped_article(tmp_path: Path, capsys) -> None:
+    """Annotation skips an article, not a file: the listing says which file it came from."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "de.txt").write_text(
+        "Der Damm ist am Sonntag nach tagelangem Regen gebrochen. Mindestens 37 Menschen "
+        "kamen ums Leben, teilten die Behörden am Montag mit.\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "r.db")
+    assert main(["ingest", str(corpus), "--db", db]) == 0
+    assert main(["annotate", "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["skipped", "--db", db]) == 0
+    line = capsys.readouterr().out.strip()
+    assert line.startswith("article:") and "de.txt" in line and "language 'de'" in line, line
+    assert main(["skipped", "--db", db, "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["file"].endswith("de.txt") and row["stage"] == "annotate"
+
+
 def test_cli_unwritable_output_is_one_line(tmp_path: Path, capsys) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
