@@ -99,6 +99,23 @@ def test_formats_field_names_in_camel_case_and_nested_sources(tmp_path: Path, st
     }
 
 
+def test_formats_csv_from_excel_with_semicolons_and_a_byte_order_mark(
+    tmp_path: Path, store
+) -> None:
+    """Excel in many European locales saves "CSV" with ";" between cells and a UTF-8
+    byte-order mark before the first column name; some tools write "|"."""
+    semi = f'\ufeffTitle;Text;Outlet\r\nS1;"{BODY} One; two.";Coast News\r\n'
+    (tmp_path / "excel.csv").write_bytes(semi.encode("utf-8"))
+    write(tmp_path / "pipes.csv", f"title|text|outlet\nP1|{BODY2}|Bay Times\n")
+    write(tmp_path / "commas.csv", f'title,text,outlet\nC1,"{BODY}; and more",Harbour Herald\n')
+    report = ingest([str(tmp_path)], store)
+    assert report.articles_added == 3, store.skips()
+    got = {(a.title, a.outlet) for a in store.articles()}
+    assert got == {("S1", "Coast News"), ("P1", "Bay Times"), ("C1", "Harbour Herald")}
+    by_title = {a.title: a for a in store.articles()}
+    assert by_title["S1"].text.endswith("One; two.")
+
+
 def test_formats_rss_and_atom_feeds(tmp_path: Path, store) -> None:
     rss = f"""<?xml version="1.0"?><rss version="2.0"
       xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Coast FM</title>

@@ -15,6 +15,7 @@ import gzip
 import io
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -359,7 +360,12 @@ def _read_csv(path: Path, root: str | None, limits: Limits, fields: dict) -> Ite
     except BinaryContent as exc:
         yield Skip(spath, str(exc))
         return
-    delimiter = "\t" if path.name.lower().removesuffix(".gz").endswith(".tsv") else ","
+    if head.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"  # Excel's byte-order mark is no part of the first column name
+    delimiter = _csv_delimiter(
+        head.decode(encoding, errors="replace"),
+        "\t" if path.name.lower().removesuffix(".gz").endswith(".tsv") else ",",
+    )
     with _open(path) as raw:
         text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
         reader = csv.DictReader(text, delimiter=delimiter)
@@ -381,6 +387,15 @@ def _read_csv(path: Path, root: str | None, limits: Limits, fields: dict) -> Ite
             yield Skip(spath, f"malformed CSV after row {number}: {exc}", f"row {number + 1}")
     if number == 0:
         yield Skip(spath, "CSV has a header but no rows")
+
+
+def _csv_delimiter(head: str, default: str) -> str:
+    """The delimiter of a CSV export, read off its header line: Excel in many European
+    locales writes ";" ("Title;Text;Date"); some tools write tabs or "|" into a .csv."""
+    header = re.sub(r'"[^"]*"', "", head.lstrip("\ufeff").split("\n", 1)[0])
+    counts = {d: header.count(d) for d in (default, ",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: (counts[d], d == default))
+    return best if counts[best] else default
 
 
 def _read_parquet(path: Path, root: str | None, limits: Limits, fields: dict) -> Iterator[Item]:
