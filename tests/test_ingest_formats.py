@@ -256,3 +256,7 @@ def test_formats_dates_normalised_or_unknown() -> None:
     assert normalise_date("2026-13-45") is None
     assert normalise_date("2026-02-30T00:00:00") is None
     assert normalise_date("2026-02-28T00:00:00") == "2026-02-28"
+    # Dots are Europe's day.month.year; a date without a time stays a day.
+    assert normalise_date("03.04.2026") == "2026-04-03"
+    assert normalise_date("03.04.2026 10:15") == "2026-04-03T10:15:00"
+    assert normalise_date("March 5, 2026") == "2026-03-05"

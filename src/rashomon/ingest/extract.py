@@ -457,6 +457,14 @@ def normalise_date(value: Any) -> str | None:
     try:
         from dateutil import parser as dateutil_parser
 
-        return dateutil_parser.parse(text).isoformat()
+        # Dots between numbers are Europe's day.month.year ("03.04.2026" is 3 April), and
+        # a date written without a time stays a day, not midnight.
+        parsed = dateutil_parser.parse(text, dayfirst=bool(_DOTTED_DAY.match(text)))
     except (ValueError, OverflowError, ImportError):
         return None
+    if ":" not in text and parsed.tzinfo is None and parsed.time() == datetime.min.time():
+        return parsed.date().isoformat()
+    return parsed.isoformat()
+
+
+_DOTTED_DAY = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}\b")
