@@ -132,10 +132,12 @@ def test_long_text_is_truncated_not_rejected():
 def test_a_huge_text_is_cut_before_the_tokenizer_reads_it_with_the_same_vector():
     """The tokenizer reads all of a text before truncating it (a 10 MB paragraph took
     11 s): the embedder cuts it first, far enough out that the vector does not change."""
+    from rashomon.ingest.structure import cut_at_space
+
     model = embed.Embedder(max_tokens=32)
     huge = " ".join(SENTENCES) + " " + "word " * 2_000_000
-    assert len(embed._head(huge, 32 * embed._CHARS_PER_PIECE)) < 3300
+    assert len(cut_at_space(huge, 32 * embed._CHARS_PER_PIECE)) < 3300
     v = model.encode([huge, " ".join(SENTENCES) + " word word word"])
     assert np.allclose(v[0], v[1], atol=1e-6)
-    assert embed._head("a" * 50, 10) == "a" * 10
-    assert embed._head("ab cd ef", 6) == "ab cd"
+    assert cut_at_space("a" * 50, 10) == "a" * 10
+    assert cut_at_space("ab cd ef", 6) == "ab cd"

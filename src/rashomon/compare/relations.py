@@ -151,8 +151,11 @@ def relate_within(claims: list[Claim], facts: list[list[int]]) -> dict[tuple[int
     """:func:`relate` of every ordered pair of claims inside each fact, computed once per
     pair of distinct signatures: a fact told in the same words by 200 copies costs the
     relations of its distinct tellings, not 40,000 (the values it names are the pair's own)."""
+    numbers = [_numbers(c) for c in claims]
     ids: dict[tuple, int] = {}
     sig = [ids.setdefault(_signature(c), len(ids)) for c in claims]
+    # (kind, why, position of a_value in the first claim's numbers, of b_value in the
+    # second's; -1 for none)
     memo: dict[tuple[int, int], tuple[str, str, int, int]] = {}
     out: dict[tuple[int, int], Relation] = {}
     for fact in facts:
@@ -163,17 +166,13 @@ def relate_within(claims: list[Claim], facts: list[list[int]]) -> dict[tuple[int
                 key = (sig[c], sig[d])
                 if key not in memo:
                     r = relate(claims[c], claims[d])
-                    qa, qb = _numbers(claims[c]), _numbers(claims[d])
-                    memo[key] = (
-                        r.kind,
-                        r.why,
-                        next((k for k, q in enumerate(qa) if q is r.a_value), -1),
-                        next((k for k, q in enumerate(qb) if q is r.b_value), -1),
-                    )
+                    at = [
+                        next((k for k, q in enumerate(qs) if q is v), -1)
+                        for qs, v in ((numbers[c], r.a_value), (numbers[d], r.b_value))
+                    ]
+                    memo[key] = (r.kind, r.why, at[0], at[1])
                 kind, why, i, j = memo[key]
-                qa = _numbers(claims[c]) if i >= 0 else []
-                qb = _numbers(claims[d]) if j >= 0 else []
                 out[(c, d)] = Relation(
-                    kind, why, qa[i] if i >= 0 else None, qb[j] if j >= 0 else None
+                    kind, why, numbers[c][i] if i >= 0 else None, numbers[d][j] if j >= 0 else None
                 )
     return out

@@ -73,6 +73,15 @@ _LEAD_DATELINE = re.compile(
 )
 
 
+def cut_at_space(text: str, limit: int) -> str:
+    """``text`` cut at the last space before ``limit`` characters, if it is longer (no word
+    is split; one longer word is cut at ``limit``)."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > 0 else limit]
+
+
 def strip_dateline(text: str) -> str:
     """``text`` without the dateline that opens it, if any ("WASHINGTON (Reuters) - X" -> "X");
     "" for a dateline alone."""

@@ -18,6 +18,8 @@ from datetime import date, datetime
 
 import numpy as np
 
+from ..ingest.structure import cut_at_space
+
 #: Articles whose dates are unknown are compared with every article.
 EPOCH = date(1970, 1, 1)
 
@@ -138,7 +140,5 @@ def article_features(
     for entity_id, c in ent.items():
         keys[f"e:{entity_id}"] = 1.0 + math.log(c)
     lead = " ".join(([title] if title else []) + list(paragraphs[:lead_paragraphs]))
-    if len(lead) > LEAD_CHARS:  # one 10 MB paragraph is no lead to store, embed or split
-        cut = lead.rfind(" ", 0, LEAD_CHARS)
-        lead = lead[: cut if cut > 0 else LEAD_CHARS]
+    lead = cut_at_space(lead, LEAD_CHARS)  # a 10 MB paragraph is no lead to store or split
     return ArticleFeatures(article_id, day, keys, outlet, title or "", published, lead)
