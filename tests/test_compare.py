@@ -128,32 +128,73 @@ def test_no_fact_is_a_dateline_or_starts_with_one(analysis) -> None:
 
 
 def test_a_long_article_is_compared_on_its_first_claims_with_a_note(
-    analysis, monkeypatch, capsys
+    analysis, tmp_path, capsys
 ) -> None:
     """Cost grows with the square of a story's claims (a 50,000-word paste beside another
-    ran out of 24 GB): each article gives at most MAX_CLAIMS, and the comparison says so."""
-    from rashomon.compare import matrix
+    ran out of 24 GB): each article gives at most [compare] max_claims, and the
+    comparison says so and names the setting."""
     from rashomon.compare.align import Aligner
+    from rashomon.compare.matrix import Limits
     from rashomon.store import open_store
 
     _, out = analysis
     store = open_store(str(out / "rashomon.db"))
     story = max(store.stories(), key=lambda s: len(s["articles"]))
     full = compare_stored_story(store, story, Aligner())
-    monkeypatch.setattr(matrix, "MAX_CLAIMS", 4)
-    cut = compare_stored_story(store, story, Aligner())
+    cut = compare_stored_story(store, story, Aligner(), Limits(max_claims=4))
     store.close()
     assert full["notes"] == []
     assert len(cut["notes"]) == len(story["articles"])
     assert all("only its first 4 claims compared" in n for n in cut["notes"])
+    assert all("[compare] max_claims" in n for n in cut["notes"])
     for aid in story["articles"]:
         sentences = {
             f["cells"][aid]["sentence"] for f in cut["facts"] if f["cells"][aid]["sentence"]
         }
         assert 0 < len(sentences) <= 4
+    # The same bound from a settings file, through the command line.
+    settings = tmp_path / "rashomon.toml"
+    settings.write_text("[compare]\nmax_claims = 4\n", "utf-8")
+    db = str(out / "rashomon.db")
     capsys.readouterr()
-    assert main(["compare", story["id"], "--db", str(out / "rashomon.db")]) == 0
-    assert "note: " in capsys.readouterr().out
+    assert main(["--config", str(settings), "compare", story["id"], "--db", db]) == 0
+    assert "only its first 4 claims compared" in capsys.readouterr().out
+    assert main(["compare", story["id"], "--db", db]) == 0
+    assert "note: " not in capsys.readouterr().out
+
+
+def test_the_packaged_settings_hold_the_library_defaults(tmp_path, monkeypatch) -> None:
+    from rashomon.compare.matrix import Limits
+    from rashomon.config import load_config
+
+    monkeypatch.chdir(tmp_path)  # no rashomon.toml: the packaged defaults alone
+    assert Limits.of(load_config()) == Limits()
+
+
+def test_the_pairs_bound_is_a_setting_and_its_note_says_so(analysis, tmp_path, capsys) -> None:
+    from rashomon.compare.align import Aligner
+    from rashomon.compare.matrix import Limits
+    from rashomon.store import open_store
+
+    _, out = analysis
+    store = open_store(str(out / "rashomon.db"))
+    story = max(store.stories(), key=lambda s: len(s["articles"]))
+    full = compare_stored_story(store, story, Aligner())
+    cut = compare_stored_story(store, story, Aligner(), Limits(max_pairs=10))
+    store.close()
+    assert full["scored_pairs"] > 10 and cut["scored_pairs"] <= 10
+    assert cut["notes"] == [
+        f"only the 10 closest of {full['scored_pairs']:,} pairs of claims scored"
+        " (raise [compare] max_pairs to score more)"
+    ]
+    # A bound under 1 is refused in one line, naming the setting.
+    settings = tmp_path / "rashomon.toml"
+    settings.write_text("[compare]\nmax_pairs = 0\n", "utf-8")
+    capsys.readouterr()
+    db = str(out / "rashomon.db")
+    assert main(["--config", str(settings), "compare", story["id"], "--db", db]) != 0
+    err = capsys.readouterr().err.strip()
+    assert "compare.max_pairs" in err and len(err.splitlines()) == 1
     # The report shows them above the matrix, escaped like every text from outside.
     import copy
 

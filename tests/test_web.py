@@ -99,6 +99,18 @@ def test_api_story_has_its_comparison(client, ids) -> None:
     assert body["quotes"]
 
 
+def test_on_demand_comparisons_keep_the_settings_bounds(db, ids, tmp_path) -> None:
+    """Without an analysis document the app compares a story when it is asked for, within
+    the [compare] bounds of the settings it was started with."""
+    from rashomon.config import load_config
+
+    settings = tmp_path / "rashomon.toml"
+    settings.write_text("[compare]\nmax_claims = 3\n", "utf-8")
+    c = TestClient(create_app(db, config=load_config(settings)))
+    comp = c.get(f"/api/stories/{ids['story']}").json()["comparison"]
+    assert comp["notes"] and all("only its first 3 claims compared" in n for n in comp["notes"])
+
+
 def test_api_storylines(client, ids) -> None:
     page = call(client, "GET", "/api/storylines").json()
     assert ids["line"] in {x["id"] for x in page["items"]}

@@ -758,6 +758,7 @@ def analyze(
     """
     from .annotate import annotate as run_annotate
     from .compare.analysis import build_analysis, write_analysis
+    from .compare.matrix import Limits
     from .entities import load_rules, resolve_store
     from .ingest import ingest as run_ingest
     from .ingest.readers import check_paths
@@ -812,7 +813,10 @@ def analyze(
         say("cluster: " + cluster_store(store, state.config, engine=runner).summary())
         with _Bar(bars, "compare") as bar:
             data = build_analysis(
-                store, progress=lambda k, n: bar.update(k, n, "stories"), engine=runner
+                store,
+                progress=lambda k, n: bar.update(k, n, "stories"),
+                engine=runner,
+                limits=Limits.of(state.config),
             )
         data["texts"] = article_texts(store, [a["id"] for a in data["articles"]])
         path = write_analysis(data, out_dir)
@@ -871,11 +875,12 @@ def export(
       duckdb -c "select status, count(*) from 'demo-parquet/cells/*/*.parquet' group by 1"
     """
     from .compare.analysis import build_analysis
+    from .compare.matrix import Limits
     from .export import write_parquet
 
     runner = _make_engine(state, engine, ray_address, workers)
     with _open(db) as store, runner:  # type: ignore[attr-defined]
-        data = build_analysis(store, engine=runner)
+        data = build_analysis(store, engine=runner, limits=Limits.of(state.config))
         counts = write_parquet(data, store, parquet_dir)
     if as_json:
         _echo_json({"directory": parquet_dir, "rows": counts})
@@ -1009,7 +1014,8 @@ _STATUS_MARK = {
 @_db_option
 @click.option("--limit", type=click.IntRange(min=1), default=40, show_default=True)
 @_json_option
-def compare(story_id: str | None, db: str, limit: int, as_json: bool) -> None:
+@click.pass_obj
+def compare(state: _State, story_id: str | None, db: str, limit: int, as_json: bool) -> None:
     """Print one story's fact matrix: which outlet reports, omits, contradicts or
     sharpens each fact, then its conflicts and quote drift.
 
@@ -1026,6 +1032,7 @@ def compare(story_id: str | None, db: str, limit: int, as_json: bool) -> None:
 
     from .compare.align import Aligner
     from .compare.analysis import compare_stored_story
+    from .compare.matrix import Limits
     from .errors import NotFoundError
 
     with _open(db) as store:  # type: ignore[attr-defined]
@@ -1039,7 +1046,7 @@ def compare(story_id: str | None, db: str, limit: int, as_json: bool) -> None:
         story = store.story(story_id)
         if story is None:
             raise NotFoundError(f"no story '{story_id}' (see 'rashomon stories')")
-        result = compare_stored_story(store, story, Aligner())
+        result = compare_stored_story(store, story, Aligner(), Limits.of(state.config))
         articles = {a.id: a for a in store.articles_by_ids(result["articles"])}
     if as_json:
         _echo_json(result)

@@ -19,7 +19,7 @@ from ..model import Article, Quote
 from ..store import Store
 from .claims import role_evidence, speaker_entity, unnamed_office
 from .framing import framing_profiles, outlet_profiles
-from .matrix import StoryInput, compare_story, link_role_speakers
+from .matrix import Limits, StoryInput, compare_story, link_role_speakers
 
 SCHEMA_VERSION = "1.0"
 
@@ -35,10 +35,12 @@ def story_inputs(store: Store, article_ids: list[str]) -> list[StoryInput]:
     return out
 
 
-def compare_stored_story(store: Store, story: dict[str, Any], aligner: Any) -> dict[str, Any]:
+def compare_stored_story(
+    store: Store, story: dict[str, Any], aligner: Any, limits: Limits | None = None
+) -> dict[str, Any]:
     inputs = story_inputs(store, story["articles"])
     names = {e: n for e, (n, _) in store.entity_names(_entities_of(inputs)).items()}
-    comparison = compare_story(story["id"], inputs, aligner, names)
+    comparison = compare_story(story["id"], inputs, aligner, names, limits)
     comparison["framing"] = framing_profiles(inputs, comparison["facts"], names)
     comparison["outlets"] = outlet_profiles(comparison["framing"])
     return comparison
@@ -59,10 +61,12 @@ class _StoreAndAligner:
         return cls.opened[address]
 
 
-def compare_story_at(story: dict[str, Any], address: str) -> dict[str, Any]:
-    """:func:`compare_stored_story` in a worker: ``fn(item, options)`` for an engine."""
+def compare_story_at(story: dict[str, Any], options: tuple[str, Limits]) -> dict[str, Any]:
+    """:func:`compare_stored_story` in a worker: ``fn(item, options)`` for an engine, with
+    ``options`` the store's address and the limits."""
+    address, limits = options
     store, aligner = _StoreAndAligner.get(address)
-    return compare_stored_story(store, story, aligner)
+    return compare_stored_story(store, story, aligner, limits)
 
 
 def _entities_of(inputs: Iterable[StoryInput]) -> list[str]:
@@ -167,10 +171,12 @@ def build_analysis(
     aligner: Any = None,
     progress: Callable[[int, int], None] | None = None,
     engine: Any = None,
+    limits: Limits | None = None,
 ) -> dict[str, Any]:
     """Articles, entities, quotes, quantities, stories, storylines and comparisons.
 
-    ``engine`` (see :mod:`rashomon.execution`) compares the stories in its workers.
+    ``engine`` (see :mod:`rashomon.execution`) compares the stories in its workers;
+    ``limits`` bound each comparison (default :class:`~rashomon.compare.matrix.Limits`).
     """
     from ..execution.engine import is_local, store_address
     from .align import Aligner
@@ -186,12 +192,13 @@ def build_analysis(
         aligner = aligner or Aligner()
         for k, story in enumerate(stories):
             if len(story["articles"]) > 1:
-                comparisons.append(compare_stored_story(store, story, aligner))
+                comparisons.append(compare_stored_story(store, story, aligner, limits))
             if progress:
                 progress(k + 1, len(stories))
     else:
         several = [s for s in stories if len(s["articles"]) > 1]
-        for k, result in enumerate(engine.map(compare_story_at, several, store_address(store))):
+        options = (store_address(store), limits or Limits())
+        for k, result in enumerate(engine.map(compare_story_at, several, options)):
             comparisons.append(result)
             if progress:
                 progress(k + 1, len(several))

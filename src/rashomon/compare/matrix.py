@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import ConfigError
 from ..model import Annotations, Article, Quantity
 from .claims import (
     Claim,
@@ -32,10 +33,32 @@ PREFILTER = 0.3
 #: The claims of one article that are compared: its first this many. News puts what
 #: matters first, and a story's cost grows with the square of its claims; a 50,000-word
 #: paste (a live blog, a report) is compared on its opening, with a note saying so.
+#: The default of ``[compare] max_claims`` (defaults.toml holds the same value).
 MAX_CLAIMS = 300
 #: Pairs scored in one story at most, the closest by MiniLM cosine: a 50-article story
 #: of near copies scores 34,000. Past this the loosest are left out, with a note.
+#: The default of ``[compare] max_pairs``.
 MAX_PAIRS = 200_000
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on one story's comparison: the ``[compare]`` settings. What they leave out
+    is listed in the comparison's ``notes``."""
+
+    max_claims: int = MAX_CLAIMS
+    max_pairs: int = MAX_PAIRS
+
+    @classmethod
+    def of(cls, config: Any) -> Limits:
+        """The limits a resolved :class:`~rashomon.config.Config` sets."""
+        section = config["compare"]
+        for key in ("max_claims", "max_pairs"):
+            if section[key] < 1:
+                raise ConfigError(f"setting 'compare.{key}' must be at least 1, got {section[key]}")
+        return cls(section["max_claims"], section["max_pairs"])
+
+
 #: Two claims state the same fact when their score reaches this. The score is the
 #: larger of the aligner's probability (a paraphrase classifier calibrated on MSRP) and
 #: the MiniLM cosine raised by news anchors: an agreeing figure both give (6,000 and
@@ -200,10 +223,11 @@ def align_claims(
     aligner: Any,
     threshold: float | None = None,
     stats: dict[str, int] | None = None,
+    max_pairs: int | None = None,
 ) -> tuple[list[list[int]], dict[tuple[int, int], float], Any]:
     """Facts as lists of claim indices, the probability of every scored pair, and the
     aligner's prepared sentences (to score more pairs). ``stats`` gets the number of
-    candidate pairs before :data:`MAX_PAIRS` cut them."""
+    candidate pairs before ``max_pairs`` (default :data:`MAX_PAIRS`) cut them."""
     from .align import idf_of
 
     n = len(claims)
@@ -211,7 +235,9 @@ def align_claims(
         return [], {}, None
     threshold = SAME_FACT if threshold is None else threshold
     prepared = aligner.prepare([c.text for c in claims])
-    ii, jj, cos, found = candidate_pairs(prepared.vectors, [c.article for c in claims])
+    ii, jj, cos, found = candidate_pairs(
+        prepared.vectors, [c.article for c in claims], max_pairs=max_pairs
+    )
     if stats is not None:
         stats["candidate_pairs"] = found
     prob: dict[tuple[int, int], float] = {}
@@ -578,8 +604,11 @@ def compare_story(
     inputs: Sequence[StoryInput],
     aligner: Any,
     names: dict[str, str] | None = None,
+    limits: Limits | None = None,
 ) -> dict[str, Any]:
-    """The comparison of one story's articles (see the analysis.json schema)."""
+    """The comparison of one story's articles (see the analysis.json schema), within
+    ``limits`` (default :class:`Limits`)."""
+    limits = limits or Limits()
     inputs = sorted(inputs, key=lambda x: (x.article.published or "", x.article.id))
     link_role_speakers(inputs)
     article_ids = [x.article.id for x in inputs]
@@ -587,15 +616,16 @@ def compare_story(
     own: dict[str, list[Claim]] = {
         x.article.id: claims_of(x.article, x.ann, x.entity_ids, x.role_speakers) for x in inputs
     }
-    left_out = {aid: len(cs) - MAX_CLAIMS for aid, cs in own.items() if len(cs) > MAX_CLAIMS}
-    own = {aid: cs[:MAX_CLAIMS] for aid, cs in own.items()}
+    most = limits.max_claims
+    left_out = {aid: len(cs) - most for aid, cs in own.items() if len(cs) > most}
+    own = {aid: cs[:most] for aid, cs in own.items()}
     copies = _exact_copies(inputs, own)
     claims: list[Claim] = []
     for aid in article_ids:
         if aid not in copies:
             claims += own[aid]
     stats: dict[str, int] = {}
-    facts, prob, prepared = align_claims(claims, aligner, stats=stats)
+    facts, prob, prepared = align_claims(claims, aligner, stats=stats, max_pairs=limits.max_pairs)
     rel = relate_within(claims, facts)
     n_articles = len(article_ids)
     out_facts = []
@@ -745,18 +775,22 @@ def compare_story(
         "notes": _limit_notes(
             {f"{by_id[a].article.outlet or 'article'} ({a})": n for a, n in left_out.items()},
             stats.get("candidate_pairs", 0),
+            limits,
         ),
     }
 
 
-def _limit_notes(left_out: dict[str, int], candidates: int) -> list[str]:
-    """What the size bounds left out of a comparison, in words."""
+def _limit_notes(left_out: dict[str, int], candidates: int, limits: Limits) -> list[str]:
+    """What the size bounds left out of a comparison, in words, with the setting that
+    moves each bound."""
     notes = [
-        f"{who}: only its first {MAX_CLAIMS} claims compared ({n:,} more left out)"
+        f"{who}: only its first {limits.max_claims:,} claims compared ({n:,} more left out;"
+        " raise [compare] max_claims to compare more)"
         for who, n in sorted(left_out.items())
     ]
-    if candidates > MAX_PAIRS:
+    if candidates > limits.max_pairs:
         notes.append(
-            f"only the {MAX_PAIRS:,} closest of {candidates:,} pairs of claims scored"
+            f"only the {limits.max_pairs:,} closest of {candidates:,} pairs of claims scored"
+            " (raise [compare] max_pairs to score more)"
         )
     return notes

@@ -62,7 +62,10 @@ def create_app(
     ``analysis``: the store's analysis document, whose comparisons are served until the
     store changes (else each is computed on first view). ``aligner``/``stances``:
     stand-ins for the comparison's models."""
-    query = Query(db, aligner=aligner, stances=stances, analysis=analysis)
+    from ..compare.matrix import Limits
+
+    limits = Limits.of(config) if config is not None else None
+    query = Query(db, aligner=aligner, stances=stances, analysis=analysis, limits=limits)
     uploads = Path(upload_dir) if upload_dir else _uploads_beside(db)
     jobs = Jobs(db, uploads, config)
     env = environment(__package__)

@@ -118,10 +118,13 @@ class Query:
         stances: Callable[[Store, list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
         cache_size: int = 256,
         analysis: dict[str, Any] | None = None,
+        limits: Any = None,
     ) -> None:
         """``analysis``: an analysis document of this very store (``analyze`` writes one
-        beside it): its comparisons and stances are used until the store changes."""
+        beside it): its comparisons and stances are used until the store changes.
+        ``limits``: the comparisons' bounds (:class:`rashomon.compare.matrix.Limits`)."""
         self.db = db
+        self._limits = limits
         self._aligner = aligner
         self._stances = stances
         self._local = threading.local()
@@ -299,7 +302,7 @@ class Query:
 
             aligner = self.aligner()
             with self._compute_lock:  # one comparison at a time: they are CPU-bound
-                return compare_stored_story(self.store(), story, aligner)
+                return compare_stored_story(self.store(), story, aligner, self._limits)
 
         return self.cached(("comparison", story["id"], tuple(sorted(story["articles"]))), make)
 
