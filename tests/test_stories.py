@@ -340,6 +340,26 @@ def test_story_summary_leaves_out_a_shorter_telling_of_a_chosen_sentence() -> No
     assert short not in summary
 
 
+def test_story_summary_leaves_out_a_telling_of_the_same_figure_in_other_words() -> None:
+    """Two outlets giving one fact in different words share few words but the figure and
+    the name it is about: the summary keeps one and moves on to another fact."""
+    from rashomon.stories.describe import describe_story
+    from rashomon.stories.features import article_features
+
+    first = "The storm surge flooded the port of Marvik, 14 km south of the capital, overnight."
+    other = "Engineers expect the first barrier to be finished before the autumn storms."
+    again = "Water poured into Marvik, home to about 9,000 people some 14 kilometres downriver."
+    unrelated = "Rescuers pulled 14 people from flooded basements in the old town of Brena."
+    feats = [
+        article_features("a", title=None, paragraphs=[first, other]),
+        article_features("b", title=None, paragraphs=[again, unrelated]),
+    ]
+    story = describe_story(FeatureTable(feats, Params()), np.arange(2), {})
+    summary = [s["text"] for s in story["summary"]]
+    assert len(summary) == 3 and other in summary and unrelated in summary
+    assert (first in summary) != (again in summary)
+
+
 def test_a_huge_paragraph_gives_a_bounded_lead() -> None:
     """One 10 MB paragraph (a pasted file with no line breaks) is no lead to store, embed
     and split into summary sentences: the lead keeps its first LEAD_CHARS characters."""

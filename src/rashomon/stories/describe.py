@@ -12,9 +12,19 @@ import numpy as np
 
 from ..ingest.structure import strip_dateline
 from .cluster import FeatureTable, average_link, dense_scores
-from .features import EPOCH, term_counts
+from .features import EPOCH, STOP, term_counts
 
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’']))\s+(?=[\"“‘']?[A-Z0-9])")
+_FIGURE = re.compile(r"\d(?:[\d,.]*\d)?")
+_NAME = re.compile(r"(?<=[\s(“\"'‘])[A-Z][\w’'-]+")
+
+
+def _anchors(sentence: str) -> tuple[set[str], set[str]]:
+    """A sentence's figures ("18,000" as "18000") and the capitalised words past its
+    first: what ties two tellings of one fact in other words together."""
+    figures = {m.group().replace(",", "") for m in _FIGURE.finditer(sentence)}
+    names = {w for w in _NAME.findall(sentence) if w.lower() not in STOP}
+    return figures, names
 
 
 def _iso_day(day: float | None) -> str | None:
@@ -50,20 +60,24 @@ def _summary(table: FeatureTable, rows: np.ndarray, profile: dict[str, float], n
             score = sum(weights.get(t, 0.0) for t in terms) / math.sqrt(len(terms))
             candidates.append((-score, k, f.id, sentence.strip(), set(terms)))
     candidates.sort(key=lambda c: (c[0], c[1], c[2]))
-    chosen: list[tuple[str, str, set]] = []
+    chosen: list[tuple[str, str, set, tuple[set[str], set[str]]]] = []
     for _, _, article, sentence, terms in candidates:
-        # Redundant: much the same words, or a sentence whose words are half another's
-        # (another outlet's shorter telling of the same lead fact).
+        figures, names = anchors = _anchors(sentence)
+        # Redundant: much the same words, a sentence whose words are half another's
+        # (another outlet's shorter telling of the same lead fact), or one that gives
+        # another's figure about the same name in other words ("12 km below the dam,
+        # Dolvitsa" and "Dolvitsa, some 12 kilometres downstream").
         if any(
             len(terms & t) / max(len(terms | t), 1) > 0.4
             or len(terms & t) / max(min(len(terms), len(t)), 1) >= 0.5
-            for _, _, t in chosen
+            or (figures & a[0] and names & a[1])
+            for _, _, t, a in chosen
         ):
             continue
-        chosen.append((article, sentence, terms))
+        chosen.append((article, sentence, terms, anchors))
         if len(chosen) == n:
             break
-    return [{"article": a, "text": s} for a, s, _ in chosen]
+    return [{"article": a, "text": s} for a, s, _, _ in chosen]
 
 
 def describe_story(
