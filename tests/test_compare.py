@@ -127,22 +127,31 @@ def test_no_fact_is_a_dateline_or_starts_with_one(analysis) -> None:
     assert [s for s in shown if strip_dateline(s) != s] == []
 
 
+def _biggest_story_with_and_without(out: Path, limits):
+    """The example's biggest story compared at the default bounds and within ``limits``."""
+    from rashomon.compare.align import Aligner
+    from rashomon.store import open_store
+
+    store = open_store(str(out / "rashomon.db"))
+    try:
+        story = max(store.stories(), key=lambda s: len(s["articles"]))
+        aligner = Aligner()
+        full = compare_stored_story(store, story, aligner)
+        return story, full, compare_stored_story(store, story, aligner, limits)
+    finally:
+        store.close()
+
+
 def test_a_long_article_is_compared_on_its_first_claims_with_a_note(
     analysis, tmp_path, capsys
 ) -> None:
     """Cost grows with the square of a story's claims (a 50,000-word paste beside another
     ran out of 24 GB): each article gives at most [compare] max_claims, and the
     comparison says so and names the setting."""
-    from rashomon.compare.align import Aligner
     from rashomon.compare.matrix import Limits
-    from rashomon.store import open_store
 
     _, out = analysis
-    store = open_store(str(out / "rashomon.db"))
-    story = max(store.stories(), key=lambda s: len(s["articles"]))
-    full = compare_stored_story(store, story, Aligner())
-    cut = compare_stored_story(store, story, Aligner(), Limits(max_claims=4))
-    store.close()
+    story, full, cut = _biggest_story_with_and_without(out, Limits(max_claims=4))
     assert full["notes"] == []
     assert len(cut["notes"]) == len(story["articles"])
     assert all("only its first 4 claims compared" in n for n in cut["notes"])
@@ -172,16 +181,10 @@ def test_the_packaged_settings_hold_the_library_defaults(tmp_path, monkeypatch) 
 
 
 def test_the_pairs_bound_is_a_setting_and_its_note_says_so(analysis, tmp_path, capsys) -> None:
-    from rashomon.compare.align import Aligner
     from rashomon.compare.matrix import Limits
-    from rashomon.store import open_store
 
     _, out = analysis
-    store = open_store(str(out / "rashomon.db"))
-    story = max(store.stories(), key=lambda s: len(s["articles"]))
-    full = compare_stored_story(store, story, Aligner())
-    cut = compare_stored_story(store, story, Aligner(), Limits(max_pairs=10))
-    store.close()
+    story, full, cut = _biggest_story_with_and_without(out, Limits(max_pairs=10))
     assert full["scored_pairs"] > 10 and cut["scored_pairs"] <= 10
     assert cut["notes"] == [
         f"only the 10 closest of {full['scored_pairs']:,} pairs of claims scored"
