@@ -230,6 +230,9 @@ def test_summary_says_when_outlets_are_unknown_and_how_to_name_them() -> None:
     assert big["compared_in_part"] == 1
     assert "1 story too large to compare in full" in big["text"]
     assert "unknown" not in known["text"] and "no date" not in known["text"]
+    nameless = analysis_summary({"articles": [{"id": "a"}, {"id": "b"}]})
+    assert nameless["text"].startswith("2 articles, ") and "0 outlets" not in nameless["text"]
+    assert "The outlet of 2 articles is unknown" in nameless["text"]
 
 
 def test_naming_view_lists_spellings_not_short_forms_capitals_or_adjectives() -> None:

@@ -30,8 +30,10 @@ def analysis_summary(data: dict[str, Any], **paths: str) -> dict[str, Any]:
         "seconds": data.get("seconds"),
         **paths,
     }
+    # No known outlet: say nothing of them here; the sentence on unknown outlets follows.
+    source = f" from {plural(out['outlets'], 'outlet')}" if out["outlets"] else ""
     out["text"] = (
-        f"{plural(out['articles'], 'article')} from {plural(out['outlets'], 'outlet')}, "
+        f"{plural(out['articles'], 'article')}{source}, "
         f"{plural(out['stories'], 'story', 'stories')} ({out['compared']} covered by more than "
         f"one article): {plural(out['conflicts'], 'contradiction')}, "
         f"{plural(out['quote_drift'], 'quote')} rendered differently, "
