@@ -43,8 +43,8 @@ def analysis_summary(data: dict[str, Any], **paths: str) -> dict[str, Any]:
     if out["compared_in_part"]:
         out["text"] += (
             f" {plural(out['compared_in_part'], 'story', 'stories')} too large to compare in "
-            "full (an article's first claims only): the comparison's notes say what was left "
-            "out."
+            "full (an article's first claims, or a story's closest pairs of claims, only): "
+            "the comparison's notes say what was left out and which setting to raise."
         )
     if unknown:
         out["text"] += (

@@ -21,7 +21,11 @@ _NAME = re.compile(r"(?<=[\s(“\"'‘])[A-Z][\w’'-]+")
 
 def _anchors(sentence: str) -> tuple[set[str], set[str]]:
     """A sentence's figures ("18,000" as "18000") and the capitalised words past its
-    first: what ties two tellings of one fact in other words together."""
+    first: what ties two tellings of one fact in other words together.
+
+    Deliberately cruder than the aligner's :func:`rashomon.compare.align.anchors_of`
+    (units, qualifiers, rounding): that reads quantities at about 0.2 ms a sentence, and
+    this runs for every story of a clustering run (a million articles make 220,000)."""
     figures = {m.group().replace(",", "") for m in _FIGURE.finditer(sentence)}
     names = {w for w in _NAME.findall(sentence) if w.lower() not in STOP}
     return figures, names
