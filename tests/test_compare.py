@@ -24,10 +24,28 @@ KNOWN_MISSES: set[str] = set()
 SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "analysis.schema.json"
 
 
-@pytest.fixture(scope="module")
-def analysis(tmp_path_factory):
+def _encoder_args(encoder: str, folder: Path) -> list[str]:
+    """Command-line options that set the aligner's encoder (skips when not installed)."""
+    if encoder == "minilm":
+        return []
+    from rashomon import mpnet
+
+    if not mpnet.available():
+        pytest.skip(f"all-mpnet-base-v2 is not installed ({mpnet.INSTALL_HINT})")
+    settings = folder / "encoder.toml"
+    settings.write_text(f'[compare]\nencoder = "{encoder}"\n', "utf-8")
+    return ["--config", str(settings)]
+
+
+#: Every planted case must hold with either encoder of the aligner.
+ENCODERS = ["minilm", "mpnet"]
+
+
+@pytest.fixture(scope="module", params=ENCODERS)
+def analysis(tmp_path_factory, request):
     out = tmp_path_factory.mktemp("analysis")
-    assert main(["-q", "analyze", str(EXAMPLE), "--out", str(out)]) == 0
+    options = _encoder_args(request.param, out.parent)
+    assert main([*options, "-q", "analyze", str(EXAMPLE), "--out", str(out)]) == 0
     data = json.loads((out / "analysis.json").read_text("utf-8"))
     return data, out
 
@@ -148,10 +166,10 @@ def test_a_long_article_is_compared_on_its_first_claims_with_a_note(
     """Cost grows with the square of a story's claims (a 50,000-word paste beside another
     ran out of 24 GB): each article gives at most [compare] max_claims, and the
     comparison says so and names the setting."""
-    from rashomon.compare.matrix import Limits
+    from rashomon.compare.matrix import CompareSettings
 
     _, out = analysis
-    story, full, cut = _biggest_story_with_and_without(out, Limits(max_claims=4))
+    story, full, cut = _biggest_story_with_and_without(out, CompareSettings(max_claims=4))
     assert full["notes"] == []
     assert len(cut["notes"]) == len(story["articles"])
     assert all("only its first 4 claims compared" in n for n in cut["notes"])
@@ -173,18 +191,18 @@ def test_a_long_article_is_compared_on_its_first_claims_with_a_note(
 
 
 def test_the_packaged_settings_hold_the_library_defaults(tmp_path, monkeypatch) -> None:
-    from rashomon.compare.matrix import Limits
+    from rashomon.compare.matrix import CompareSettings
     from rashomon.config import load_config
 
     monkeypatch.chdir(tmp_path)  # no rashomon.toml: the packaged defaults alone
-    assert Limits.of(load_config()) == Limits()
+    assert CompareSettings.of(load_config()) == CompareSettings()
 
 
 def test_the_pairs_bound_is_a_setting_and_its_note_says_so(analysis, tmp_path, capsys) -> None:
-    from rashomon.compare.matrix import Limits
+    from rashomon.compare.matrix import CompareSettings
 
     _, out = analysis
-    story, full, cut = _biggest_story_with_and_without(out, Limits(max_pairs=10))
+    story, full, cut = _biggest_story_with_and_without(out, CompareSettings(max_pairs=10))
     assert full["scored_pairs"] > 10 and cut["scored_pairs"] <= 10
     assert cut["notes"] == [
         f"only the 10 closest of {full['scored_pairs']:,} pairs of claims scored"
@@ -421,26 +439,27 @@ def test_compare_command_prints_the_matrix(analysis, capsys) -> None:
 SEED_DATES = ("2024-02-26", "2024-02-27", "2025-09-04")
 
 
-@pytest.fixture(scope="module")
-def seeds(tmp_path_factory):
+@pytest.fixture(scope="module", params=ENCODERS)
+def seeds(tmp_path_factory, request):
     from conftest import SEEDS
 
     if not SEEDS.is_dir():
         pytest.skip("seed articles not found")
     folder = tmp_path_factory.mktemp("seeds")
+    options = _encoder_args(request.param, folder)
     for k, (path, day) in enumerate(zip(sorted(SEEDS.glob("*.txt")), SEED_DATES, strict=True)):
         (folder / f"{k}.md").write_text(
             f"---\npublished: {day}\noutlet: Outlet {k}\n---\n" + path.read_text("utf-8"),
             encoding="utf-8",
         )
     out = folder / "out"
-    assert main(["-q", "analyze", str(folder), "--out", str(out)]) == 0
+    assert main([*options, "-q", "analyze", str(folder), "--out", str(out)]) == 0
     from rashomon.compare.align import Aligner
     from rashomon.store import open_store
 
     store = open_store(str(out / "rashomon.db"))
     story = next(s for s in store.stories() if len(s["articles"]) == 2)
-    comp = compare_stored_story(store, story, Aligner())
+    comp = compare_stored_story(store, story, Aligner(encoder=request.param))
     outlets = {a.id: a.outlet for a in store.articles()}
     data = json.loads((out / "analysis.json").read_text("utf-8"))
     store.close()

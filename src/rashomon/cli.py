@@ -757,8 +757,9 @@ def analyze(
       rashomon analyze big/ --out big-out --engine ray --workers 8 --parquet big-out/parquet
     """
     from .annotate import annotate as run_annotate
+    from .compare.align import Aligner
     from .compare.analysis import build_analysis, write_analysis
-    from .compare.matrix import Limits
+    from .compare.matrix import CompareSettings
     from .entities import load_rules, resolve_store
     from .ingest import ingest as run_ingest
     from .ingest.readers import check_paths
@@ -767,6 +768,8 @@ def analyze(
     from .stories import cluster_store
 
     check_paths(paths)
+    settings = CompareSettings.of(state.config)
+    aligner = Aligner(encoder=settings.encoder)  # a missing model is said now, not at the end
     entity_rules = load_rules(rules)
     _make_dir(out_dir, "--out")
     db = db or str(Path(out_dir) / "rashomon.db")
@@ -816,7 +819,8 @@ def analyze(
                 store,
                 progress=lambda k, n: bar.update(k, n, "stories"),
                 engine=runner,
-                limits=Limits.of(state.config),
+                aligner=aligner,
+                limits=settings,
             )
         data["texts"] = article_texts(store, [a["id"] for a in data["articles"]])
         path = write_analysis(data, out_dir)
@@ -874,13 +878,16 @@ def export(
       rashomon export --db demo-out/rashomon.db --parquet demo-parquet
       duckdb -c "select status, count(*) from 'demo-parquet/cells/*/*.parquet' group by 1"
     """
+    from .compare.align import Aligner
     from .compare.analysis import build_analysis
-    from .compare.matrix import Limits
+    from .compare.matrix import CompareSettings
     from .export import write_parquet
 
+    settings = CompareSettings.of(state.config)
+    aligner = Aligner(encoder=settings.encoder)
     runner = _make_engine(state, engine, ray_address, workers)
     with _open(db) as store, runner:  # type: ignore[attr-defined]
-        data = build_analysis(store, engine=runner, limits=Limits.of(state.config))
+        data = build_analysis(store, engine=runner, aligner=aligner, limits=settings)
         counts = write_parquet(data, store, parquet_dir)
     if as_json:
         _echo_json({"directory": parquet_dir, "rows": counts})
@@ -1032,9 +1039,11 @@ def compare(state: _State, story_id: str | None, db: str, limit: int, as_json: b
 
     from .compare.align import Aligner
     from .compare.analysis import compare_stored_story
-    from .compare.matrix import Limits
+    from .compare.matrix import CompareSettings
     from .errors import NotFoundError
 
+    settings = CompareSettings.of(state.config)
+    aligner = Aligner(encoder=settings.encoder)
     with _open(db) as store:  # type: ignore[attr-defined]
         if story_id is None:
             ranked = sorted(
@@ -1046,7 +1055,7 @@ def compare(state: _State, story_id: str | None, db: str, limit: int, as_json: b
         story = store.story(story_id)
         if story is None:
             raise NotFoundError(f"no story '{story_id}' (see 'rashomon stories')")
-        result = compare_stored_story(store, story, Aligner(), Limits.of(state.config))
+        result = compare_stored_story(store, story, aligner, settings)
         articles = {a.id: a for a in store.articles_by_ids(result["articles"])}
     if as_json:
         _echo_json(result)

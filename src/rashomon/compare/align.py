@@ -33,6 +33,8 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import MissingDependency
+
 __all__ = [
     "FEATURES",
     "Aligner",
@@ -52,6 +54,9 @@ __all__ = [
 ]
 
 MODEL_FILE = "align_model.json"
+#: The sentence encoders the aligner's features can come from, and each one's model file
+#: (fitted by ``python -m bench align --fit [--encoder mpnet]``).
+ENCODERS = {"minilm": MODEL_FILE, "mpnet": "align_model_mpnet.json"}
 
 # --- reading one sentence -------------------------------------------------------------
 
@@ -194,6 +199,9 @@ class Prepared:
     folded: list[list[str]] = field(default_factory=list)  # words of 4+ letters, in ASCII
     anchors: list[tuple[Anchor, ...]] = field(default_factory=list)
     negated: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    #: Vectors of these texts from another encoder, by encoder and text (see
+    #: :meth:`Aligner.score_prepared`).
+    rescored: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -646,10 +654,11 @@ class AlignModel:
         return {**out, "bias": float(f"{self.bias:.6g}"), "weights": floats(self.weights)}
 
     @classmethod
-    def load(cls, path: str | None = None) -> AlignModel:
-        """The committed coefficients (``align_model.json`` beside this module), or ``path``."""
+    def load(cls, path: str | None = None, encoder: str = "minilm") -> AlignModel:
+        """The committed coefficients for ``encoder`` (``align_model.json`` beside this
+        module for MiniLM), or ``path``."""
         if path is None:
-            text = resources.files(__package__).joinpath(MODEL_FILE).read_text("utf-8")
+            text = resources.files(__package__).joinpath(ENCODERS[encoder]).read_text("utf-8")
         else:
             with open(path, encoding="utf-8") as fh:
                 text = fh.read()
@@ -725,6 +734,7 @@ def train(
     l2: float = 100.0,
     threshold: float = 0.5,
     meta: dict[str, Any] | None = None,
+    clip: float = 0.0,
 ) -> AlignModel:
     """An :class:`AlignModel` fitted to labelled pairs (1 = same fact).
 
@@ -732,6 +742,8 @@ def train(
     column alike; that second scaling is folded into the returned weights.
     """
     x = _select(features, names)
+    low, high = np.quantile(x, clip, axis=0), np.quantile(x, 1.0 - clip, axis=0)
+    x = np.clip(x, low, high)
     mean, scale = x.mean(0), x.std(0)
     scale[scale == 0] = 1.0
     cols = _columns((x - mean) / scale)
@@ -741,7 +753,7 @@ def train(
     weights = w / cscale
     bias = b - float(weights @ cmean)
     return AlignModel(
-        tuple(names), mean, scale, weights, bias, threshold, dict(meta or {}), x.min(0), x.max(0)
+        tuple(names), mean, scale, weights, bias, threshold, dict(meta or {}), low, high
     )
 
 
@@ -751,13 +763,36 @@ def train(
 class Aligner:
     """Scores sentence pairs with the committed model (or ``model``).
 
-    ``embedder``: as for :func:`prepare`. Probabilities at or above ``threshold`` mean
-    "same fact".
+    ``embedder``: as for :func:`prepare`; its sentence vectors are what the compare stage
+    prefilters pairs with. ``encoder``: where the classifier's features come from. With
+    "minilm" they come from the same vectors. With "mpnet", the sentences of the pairs
+    scored are embedded again by all-mpnet-base-v2 (``scorer``, the shared
+    :func:`rashomon.mpnet.encoder` by default), on demand and once each, and scored with
+    the model fitted on its features: more accurate, slower. Probabilities at or above
+    ``threshold`` mean "same fact".
     """
 
-    def __init__(self, model: AlignModel | None = None, embedder: Any = None) -> None:
+    def __init__(
+        self,
+        model: AlignModel | None = None,
+        embedder: Any = None,
+        encoder: str = "minilm",
+        scorer: Any = None,
+    ) -> None:
+        if encoder not in ENCODERS:
+            raise ValueError(f"unknown encoder {encoder!r}; expected one of {', '.join(ENCODERS)}")
+        if encoder == "mpnet" and scorer is None:
+            from .. import mpnet
+
+            if not mpnet.available():  # say so before any work, in one line
+                raise MissingDependency("the all-mpnet-base-v2 model packages", mpnet.INSTALL_HINT)
+        self.encoder = encoder
         self.model = model if model is not None else AlignModel.load()
+        #: With encoder "mpnet": the model fitted on MPNet's features, averaged with
+        #: :attr:`model` (MiniLM's).
+        self.second = AlignModel.load(encoder=encoder) if encoder != "minilm" else None
         self._embedder = embedder
+        self._scorer = scorer
 
     @property
     def threshold(self) -> float:
@@ -775,7 +810,45 @@ class Aligner:
         idf: Idf | dict[str, float] | None = None,
     ) -> np.ndarray:
         """P(same fact) of the pairs (a[ia[k]], b[ib[k]])."""
-        return probability(pair_features(a, b, ia, ib, idf), self.model)
+        if self.second is not None and not isinstance(idf, Idf):
+            # Piece IDF over all the sentences at hand, for both encoders (their tokenizers
+            # are the same uncased WordPiece): a pair's score does not depend on which
+            # other pairs are scored with it.
+            sides = Idf.of(a, b) if a is not b else Idf.of(a)
+            idf = sides if idf is None else Idf(dict(idf), sides.pieces)
+        p = probability(pair_features(a, b, ia, ib, idf), self.model)
+        if self.second is None:
+            return p
+        if a is b:
+            a, (ia, ib) = self._rescored(a, ia, ib)
+            b = a
+        else:
+            a, (ia,) = self._rescored(a, ia)
+            b, (ib,) = self._rescored(b, ib)
+        return (p + probability(pair_features(a, b, ia, ib, idf), self.second)) / 2
+
+    def _rescored(
+        self, p: Prepared, *indices: Sequence[int] | np.ndarray
+    ) -> tuple[Prepared, list[np.ndarray]]:
+        """The sentences of ``p`` that ``indices`` name, embedded by the scoring encoder
+        (each text once per :class:`Prepared`), and the indices into them."""
+        if self._scorer is None:
+            from .. import mpnet
+
+            self._scorer = mpnet.encoder()
+        arrays = [np.asarray(ix, dtype=np.int64) for ix in indices]
+        rows = np.unique(np.concatenate(arrays)) if arrays else np.zeros(0, dtype=np.int64)
+        cache = p.rescored.setdefault(self.encoder, {})
+        missing = sorted({p.texts[r] for r in rows.tolist()} - cache.keys())
+        if missing:
+            vectors, tokens = self._scorer.encode_both(missing)
+            for k, text in enumerate(missing):
+                cache[text] = (vectors[k], tokens[k])
+        texts = [p.texts[r] for r in rows.tolist()]
+        sub = prepared_from(
+            texts, np.array([cache[t][0] for t in texts]), [cache[t][1] for t in texts]
+        )
+        return sub, [np.searchsorted(rows, ix) for ix in arrays]
 
     def score_pairs(
         self, a_texts: Sequence[str], b_texts: Sequence[str], idf: Idf | None = None

@@ -19,7 +19,7 @@ from ..model import Article, Quote
 from ..store import Store
 from .claims import role_evidence, speaker_entity, unnamed_office
 from .framing import framing_profiles, outlet_profiles
-from .matrix import Limits, StoryInput, compare_story, link_role_speakers
+from .matrix import CompareSettings, StoryInput, compare_story, link_role_speakers
 
 SCHEMA_VERSION = "1.0"
 
@@ -36,7 +36,7 @@ def story_inputs(store: Store, article_ids: list[str]) -> list[StoryInput]:
 
 
 def compare_stored_story(
-    store: Store, story: dict[str, Any], aligner: Any, limits: Limits | None = None
+    store: Store, story: dict[str, Any], aligner: Any, limits: CompareSettings | None = None
 ) -> dict[str, Any]:
     inputs = story_inputs(store, story["articles"])
     names = {e: n for e, (n, _) in store.entity_names(_entities_of(inputs)).items()}
@@ -49,23 +49,24 @@ def compare_stored_story(
 class _StoreAndAligner:
     """A worker process's store connection and aligner, opened on first use."""
 
-    opened: dict[str, Any] = {}
+    opened: dict[tuple[str, str], Any] = {}
 
     @classmethod
-    def get(cls, address: str) -> tuple[Store, Any]:
-        if address not in cls.opened:
+    def get(cls, address: str, encoder: str) -> tuple[Store, Any]:
+        if (address, encoder) not in cls.opened:
             from ..store import open_store
             from .align import Aligner
 
-            cls.opened[address] = (open_store(address, create=False), Aligner())
-        return cls.opened[address]
+            store = open_store(address, create=False)
+            cls.opened[address, encoder] = (store, Aligner(encoder=encoder))
+        return cls.opened[address, encoder]
 
 
-def compare_story_at(story: dict[str, Any], options: tuple[str, Limits]) -> dict[str, Any]:
+def compare_story_at(story: dict[str, Any], options: tuple[str, CompareSettings]) -> dict[str, Any]:
     """:func:`compare_stored_story` in a worker: ``fn(item, options)`` for an engine, with
     ``options`` the store's address and the limits."""
     address, limits = options
-    store, aligner = _StoreAndAligner.get(address)
+    store, aligner = _StoreAndAligner.get(address, limits.encoder)
     return compare_stored_story(store, story, aligner, limits)
 
 
@@ -171,12 +172,12 @@ def build_analysis(
     aligner: Any = None,
     progress: Callable[[int, int], None] | None = None,
     engine: Any = None,
-    limits: Limits | None = None,
+    limits: CompareSettings | None = None,
 ) -> dict[str, Any]:
     """Articles, entities, quotes, quantities, stories, storylines and comparisons.
 
     ``engine`` (see :mod:`rashomon.execution`) compares the stories in its workers;
-    ``limits`` bound each comparison (default :class:`~rashomon.compare.matrix.Limits`).
+    ``limits`` bound each comparison (default :class:`~rashomon.compare.matrix.CompareSettings`).
     """
     from ..execution.engine import is_local, store_address
     from .align import Aligner
@@ -189,7 +190,7 @@ def build_analysis(
     ids = sorted({a for s in stories for a in s["articles"]}) if story_ids else store.article_ids()
     comparisons = []
     if is_local(engine):
-        aligner = aligner or Aligner()
+        aligner = aligner or Aligner(encoder=(limits or CompareSettings()).encoder)
         for k, story in enumerate(stories):
             if len(story["articles"]) > 1:
                 comparisons.append(compare_stored_story(store, story, aligner, limits))
@@ -197,7 +198,7 @@ def build_analysis(
                 progress(k + 1, len(stories))
     else:
         several = [s for s in stories if len(s["articles"]) > 1]
-        options = (store_address(store), limits or Limits())
+        options = (store_address(store), limits or CompareSettings())
         for k, result in enumerate(engine.map(compare_story_at, several, options)):
             comparisons.append(result)
             if progress:

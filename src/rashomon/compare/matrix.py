@@ -42,21 +42,31 @@ MAX_PAIRS = 200_000
 
 
 @dataclass(frozen=True)
-class Limits:
-    """Bounds on one story's comparison: the ``[compare]`` settings. What they leave out
-    is listed in the comparison's ``notes``."""
+class CompareSettings:
+    """The ``[compare]`` settings of one story's comparison: bounds on its size (what they
+    leave out is listed in the comparison's ``notes``) and the aligner's encoder."""
 
     max_claims: int = MAX_CLAIMS
     max_pairs: int = MAX_PAIRS
+    #: The sentence encoder of the aligner's features: "minilm" (the default, fast) or
+    #: "mpnet" (all-mpnet-base-v2, more accurate and about five times slower to embed).
+    encoder: str = "minilm"
 
     @classmethod
-    def of(cls, config: Any) -> Limits:
-        """The limits a resolved :class:`~rashomon.config.Config` sets."""
+    def of(cls, config: Any) -> CompareSettings:
+        """The settings a resolved :class:`~rashomon.config.Config` gives."""
+        from .align import ENCODERS
+
         section = config["compare"]
         for key in ("max_claims", "max_pairs"):
             if section[key] < 1:
                 raise ConfigError(f"setting 'compare.{key}' must be at least 1, got {section[key]}")
-        return cls(section["max_claims"], section["max_pairs"])
+        encoder = section.get("encoder", "minilm")
+        if encoder not in ENCODERS:
+            raise ConfigError(
+                f"setting 'compare.encoder' must be one of {', '.join(ENCODERS)}, got {encoder!r}"
+            )
+        return cls(section["max_claims"], section["max_pairs"], encoder)
 
 
 #: Two claims state the same fact when their score reaches this. The score is the
@@ -604,11 +614,11 @@ def compare_story(
     inputs: Sequence[StoryInput],
     aligner: Any,
     names: dict[str, str] | None = None,
-    limits: Limits | None = None,
+    limits: CompareSettings | None = None,
 ) -> dict[str, Any]:
     """The comparison of one story's articles (see the analysis.json schema), within
-    ``limits`` (default :class:`Limits`)."""
-    limits = limits or Limits()
+    ``limits`` (default :class:`CompareSettings`)."""
+    limits = limits or CompareSettings()
     inputs = sorted(inputs, key=lambda x: (x.article.published or "", x.article.id))
     link_role_speakers(inputs)
     article_ids = [x.article.id for x in inputs]
@@ -780,7 +790,7 @@ def compare_story(
     }
 
 
-def _limit_notes(left_out: dict[str, int], candidates: int, limits: Limits) -> list[str]:
+def _limit_notes(left_out: dict[str, int], candidates: int, limits: CompareSettings) -> list[str]:
     """What the size bounds left out of a comparison, in words, with the setting that
     moves each bound."""
     notes = [

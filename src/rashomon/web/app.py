@@ -62,9 +62,9 @@ def create_app(
     ``analysis``: the store's analysis document, whose comparisons are served until the
     store changes (else each is computed on first view). ``aligner``/``stances``:
     stand-ins for the comparison's models."""
-    from ..compare.matrix import Limits
+    from ..compare.matrix import CompareSettings
 
-    limits = Limits.of(config) if config is not None else None
+    limits = CompareSettings.of(config) if config is not None else None
     query = Query(db, aligner=aligner, stances=stances, analysis=analysis, limits=limits)
     uploads = Path(upload_dir) if upload_dir else _uploads_beside(db)
     jobs = Jobs(db, uploads, config)

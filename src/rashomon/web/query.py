@@ -122,7 +122,8 @@ class Query:
     ) -> None:
         """``analysis``: an analysis document of this very store (``analyze`` writes one
         beside it): its comparisons and stances are used until the store changes.
-        ``limits``: the comparisons' bounds (:class:`rashomon.compare.matrix.Limits`)."""
+        ``limits``: the comparisons' settings (:class:`rashomon.compare.matrix.CompareSettings`):
+        their bounds and the aligner's encoder."""
         self.db = db
         self._limits = limits
         self._aligner = aligner
@@ -224,7 +225,8 @@ class Query:
             if self._aligner is None:
                 from ..compare.align import Aligner
 
-                self._aligner = Aligner()
+                encoder = self._limits.encoder if self._limits is not None else "minilm"
+                self._aligner = Aligner(encoder=encoder)
             return self._aligner
 
     # -- stories ---------------------------------------------------------------------
