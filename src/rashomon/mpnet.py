@@ -179,10 +179,8 @@ class MPNetEncoder:
             layer = {n[len(prefix) :]: v for n, v in weights.items() if n.startswith(prefix)}
             # One product for q, k and v.
             names = [f"attention.attn.{p}" for p in "qkv"]
-            layer["qkv.weight"] = np.concatenate([layer[f"{n}.weight"] for n in names]).T.copy()
+            layer["qkv.weight"] = np.concatenate([layer[f"{n}.weight"] for n in names])
             layer["qkv.bias"] = np.concatenate([layer[f"{n}.bias"] for n in names])
-            for name in ("attention.attn.o", "intermediate.dense", "output.dense"):
-                layer[f"{name}.weight_t"] = np.ascontiguousarray(layer[f"{name}.weight"].T)
             self.layers.append(layer)
             k += 1
         self.max_tokens = max_tokens
@@ -206,7 +204,7 @@ class MPNetEncoder:
         heads, size = self.heads, self.dim // self.heads
         scale = np.float32(1.0 / math.sqrt(size))
         for layer in self.layers:
-            qkv = x @ layer["qkv.weight"] + layer["qkv.bias"]
+            qkv = x @ layer["qkv.weight"].T + layer["qkv.bias"]
             q, k, v = (
                 qkv[..., n * self.dim : (n + 1) * self.dim]
                 .reshape(batch, width, heads, size)
@@ -217,10 +215,10 @@ class MPNetEncoder:
             scores = np.exp(scores - scores.max(-1, keepdims=True))
             scores /= scores.sum(-1, keepdims=True)
             context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, width, self.dim)
-            out = context @ layer["attention.attn.o.weight_t"] + layer["attention.attn.o.bias"]
+            out = context @ layer["attention.attn.o.weight"].T + layer["attention.attn.o.bias"]
             x = _layer_norm(out + x, layer["attention.LayerNorm.weight"], layer["attention.LayerNorm.bias"])
-            inner = _gelu(x @ layer["intermediate.dense.weight_t"] + layer["intermediate.dense.bias"])
-            out = inner @ layer["output.dense.weight_t"] + layer["output.dense.bias"]
+            inner = _gelu(x @ layer["intermediate.dense.weight"].T + layer["intermediate.dense.bias"])
+            out = inner @ layer["output.dense.weight"].T + layer["output.dense.bias"]
             x = _layer_norm(out + x, layer["output.LayerNorm.weight"], layer["output.LayerNorm.bias"])
         return x
 
