@@ -1,6 +1,6 @@
 """Fact alignment on MSRP: do two sentences state the same fact?
 
-``python -m bench align [--folds 10] [--seed 0] [--ablations] [--fit] [--mpnet] [--out bench/results]``
+``python -m bench align [--folds 10] [--seed 0] [--ablations] [--fit] [--mpnet] [--out DIR]``
 
 The Microsoft Research Paraphrase Corpus (Dolan & Brockett 2005): 4,076 training pairs of
 news sentences, labelled 1 when they say the same thing. It is read from

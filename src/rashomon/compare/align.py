@@ -55,7 +55,7 @@ __all__ = [
 
 MODEL_FILE = "align_model.json"
 #: The sentence encoders the aligner's features can come from, and each one's model file
-#: (fitted by ``python -m bench align --fit [--encoder mpnet]``).
+#: (fitted by ``python -m bench align --fit [--mpnet]``).
 ENCODERS = {"minilm": MODEL_FILE, "mpnet": "align_model_mpnet.json"}
 
 # --- reading one sentence -------------------------------------------------------------
@@ -767,9 +767,10 @@ class Aligner:
     prefilters pairs with. ``encoder``: where the classifier's features come from. With
     "minilm" they come from the same vectors. With "mpnet", the sentences of the pairs
     scored are embedded again by all-mpnet-base-v2 (``scorer``, the shared
-    :func:`rashomon.mpnet.encoder` by default), on demand and once each, and scored with
-    the model fitted on its features: more accurate, slower. Probabilities at or above
-    ``threshold`` mean "same fact".
+    :func:`rashomon.mpnet.encoder` by default), on demand and once each; the probability is
+    the mean of MiniLM's model and the model fitted on MPNet's features: more accurate
+    (MSRP 0.8035 against 0.788), slower. Probabilities at or above ``threshold`` mean
+    "same fact".
     """
 
     def __init__(

@@ -49,7 +49,7 @@ class CompareSettings:
     max_claims: int = MAX_CLAIMS
     max_pairs: int = MAX_PAIRS
     #: The sentence encoder of the aligner's features: "minilm" (the default, fast) or
-    #: "mpnet" (all-mpnet-base-v2, more accurate and about five times slower to embed).
+    #: "mpnet" (all-mpnet-base-v2: more accurate, and about ten times slower to embed).
     encoder: str = "minilm"
 
     @classmethod
