@@ -190,3 +190,27 @@ def test_the_mpnet_aligner_scores_paraphrases_above_other_pairs() -> None:
         ],
     )
     assert p[0] > 0.5 > p[1]
+
+
+@needs_model
+def test_workers_compare_with_the_configured_encoder(tmp_path) -> None:
+    """An engine's workers (Ray) build their aligner from the settings they are sent, and
+    it embeds with MPNet."""
+    from conftest import EXAMPLE
+
+    from rashomon.cli import main
+    from rashomon.compare.analysis import _StoreAndAligner, compare_story_at
+    from rashomon.compare.matrix import CompareSettings
+    from rashomon.store import open_store
+
+    out = tmp_path / "out"
+    assert main(["-q", "analyze", str(EXAMPLE), "--out", str(out)]) == 0
+    db = str(out / "rashomon.db")
+    with open_store(db) as store:
+        story = max(store.stories(), key=lambda s: len(s["articles"]))
+    result = compare_story_at(story, (db, CompareSettings(encoder="mpnet")))
+    assert result["facts"]
+    worker_store, aligner = _StoreAndAligner.opened.pop((db, "mpnet"))
+    worker_store.close()
+    assert aligner.encoder == "mpnet" and aligner.second is not None
+    assert aligner._scorer is mpnet.encoder()  # it embedded the story's sentences
