@@ -44,9 +44,10 @@ ENCODERS = ["minilm", "mpnet"]
 @pytest.fixture(scope="module", params=ENCODERS)
 def analysis(tmp_path_factory, request):
     out = tmp_path_factory.mktemp("analysis")
-    options = _encoder_args(request.param, out.parent)
+    options = _encoder_args(request.param, tmp_path_factory.mktemp("settings"))
     assert main([*options, "-q", "analyze", str(EXAMPLE), "--out", str(out)]) == 0
     data = json.loads((out / "analysis.json").read_text("utf-8"))
+    assert {c["encoder"] for c in data["comparisons"]} == {request.param}
     return data, out
 
 
@@ -446,7 +447,7 @@ def seeds(tmp_path_factory, request):
     if not SEEDS.is_dir():
         pytest.skip("seed articles not found")
     folder = tmp_path_factory.mktemp("seeds")
-    options = _encoder_args(request.param, folder)
+    options = _encoder_args(request.param, tmp_path_factory.mktemp("settings"))
     for k, (path, day) in enumerate(zip(sorted(SEEDS.glob("*.txt")), SEED_DATES, strict=True)):
         (folder / f"{k}.md").write_text(
             f"---\npublished: {day}\noutlet: Outlet {k}\n---\n" + path.read_text("utf-8"),
@@ -462,6 +463,7 @@ def seeds(tmp_path_factory, request):
     comp = compare_stored_story(store, story, Aligner(encoder=request.param))
     outlets = {a.id: a.outlet for a in store.articles()}
     data = json.loads((out / "analysis.json").read_text("utf-8"))
+    assert {c["encoder"] for c in data["comparisons"]} == {request.param}
     store.close()
     return comp, outlets, data
 

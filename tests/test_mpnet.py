@@ -155,6 +155,42 @@ def test_the_aligner_embeds_only_the_sentences_it_scores(tmp_path) -> None:
     assert np.all((again >= 0) & (again <= 1))
 
 
+def test_pairs_of_two_different_sets_of_sentences_score_as_their_grid_cells(tmp_path) -> None:
+    """Scattered pairs between two different prepared sets: each probability is the one
+    its cell of the full grid gets (the indices are mapped to the re-embedded subsets)."""
+    enc = _tiny_encoder(tmp_path)
+    aligner = Aligner(encoder="mpnet", scorer=enc)
+    a = aligner.prepare(["the dam broke .", "dam", "broke", "the dam"])
+    b = aligner.prepare(["broke .", "the", "the dam broke .", "dam dam", "."])
+    grid = aligner.score_grid(a, b)
+    ia, ib = [3, 0, 2, 0], [4, 2, 0, 2]
+    assert np.array_equal(aligner.score_prepared(a, b, ia, ib), grid[ia, ib])
+    assert aligner.score_prepared(a, b, [], []).shape == (0,)
+
+
+def test_a_damaged_archive_is_one_line(tmp_path, monkeypatch) -> None:
+    parts = []
+    for k in range(2):
+        part = tmp_path / f"all-mpnet-base-v2.zip.{k:03d}"
+        part.write_bytes(b"not a zip archive" * 10)
+        parts.append(part)
+    monkeypatch.setattr(mpnet, "_part_paths", lambda: parts)
+    with pytest.raises(MissingDependency) as err:
+        mpnet.MPNetEncoder()
+    assert "BadZipFile" in str(err.value) and "--force-reinstall" in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_the_web_app_refuses_a_missing_encoder_when_it_starts(tmp_path, monkeypatch) -> None:
+    from rashomon.config import load_config
+    from rashomon.web.app import create_app
+
+    monkeypatch.setattr(mpnet, "available", lambda: False)
+    config = load_config().with_overrides({"compare": {"encoder": "mpnet"}})
+    with pytest.raises(MissingDependency):
+        create_app(str(tmp_path / "x.db"), config=config)
+
+
 needs_model = pytest.mark.skipif(
     not mpnet.available(), reason=f"all-mpnet-base-v2 is not installed ({mpnet.INSTALL_HINT})"
 )

@@ -6,6 +6,8 @@ describes it and the tests validate every export against it.
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 import time
 from collections.abc import Callable, Iterable
@@ -41,6 +43,7 @@ def compare_stored_story(
     inputs = story_inputs(store, story["articles"])
     names = {e: n for e, (n, _) in store.entity_names(_entities_of(inputs)).items()}
     comparison = compare_story(story["id"], inputs, aligner, names, limits)
+    comparison["encoder"] = getattr(aligner, "encoder", "minilm")
     comparison["framing"] = framing_profiles(inputs, comparison["facts"], names)
     comparison["outlets"] = outlet_profiles(comparison["framing"])
     return comparison
@@ -180,7 +183,7 @@ def build_analysis(
     ``limits`` bound each comparison (default :class:`~rashomon.compare.matrix.CompareSettings`).
     """
     from ..execution.engine import is_local, store_address
-    from .align import Aligner
+    from .align import ENCODERS, Aligner
 
     started = time.perf_counter()
     stories = store.stories()
@@ -189,8 +192,12 @@ def build_analysis(
         stories = [s for s in stories if s["id"] in wanted]
     ids = sorted({a for s in stories for a in s["articles"]}) if story_ids else store.article_ids()
     comparisons = []
+    limits = limits or CompareSettings()
+    if aligner is not None and getattr(aligner, "encoder", None) in ENCODERS:
+        # Workers build their own aligner: from the settings they are sent.
+        limits = dataclasses.replace(limits, encoder=aligner.encoder)
     if is_local(engine):
-        aligner = aligner or Aligner(encoder=(limits or CompareSettings()).encoder)
+        aligner = aligner or Aligner(encoder=limits.encoder)
         for k, story in enumerate(stories):
             if len(story["articles"]) > 1:
                 comparisons.append(compare_stored_story(store, story, aligner, limits))
@@ -198,7 +205,7 @@ def build_analysis(
                 progress(k + 1, len(stories))
     else:
         several = [s for s in stories if len(s["articles"]) > 1]
-        options = (store_address(store), limits or CompareSettings())
+        options = (store_address(store), limits)
         for k, result in enumerate(engine.map(compare_story_at, several, options)):
             comparisons.append(result)
             if progress:

@@ -65,6 +65,11 @@ def create_app(
     from ..compare.matrix import CompareSettings
 
     limits = CompareSettings.of(config) if config is not None else None
+    if aligner is None and limits is not None:
+        from ..compare.align import Aligner
+
+        # A missing model is said when the server starts, not on each story page.
+        aligner = Aligner(encoder=limits.encoder)
     query = Query(db, aligner=aligner, stances=stances, analysis=analysis, limits=limits)
     uploads = Path(upload_dir) if upload_dir else _uploads_beside(db)
     jobs = Jobs(db, uploads, config)
