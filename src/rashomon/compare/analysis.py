@@ -7,7 +7,6 @@ describes it and the tests validate every export against it.
 from __future__ import annotations
 
 import dataclasses
-
 import json
 import time
 from collections.abc import Callable, Iterable
