@@ -166,6 +166,17 @@ def test_pairs_of_two_different_sets_of_sentences_score_as_their_grid_cells(tmp_
     ia, ib = [3, 0, 2, 0], [4, 2, 0, 2]
     assert np.array_equal(aligner.score_prepared(a, b, ia, ib), grid[ia, ib])
     assert aligner.score_prepared(a, b, [], []).shape == (0,)
+    # Computed from scratch: every feature of the MPNet side from MPNet's vectors.
+    from rashomon.compare.align import Idf, pair_features, prepared_from, probability
+
+    def by_mpnet(p):
+        vectors, tokens = enc.encode_both(p.texts)
+        return prepared_from(p.texts, vectors, tokens)
+
+    idf = Idf.of(a, b)
+    own = probability(pair_features(by_mpnet(a), by_mpnet(b), ia, ib, idf), aligner.second)
+    mini = probability(pair_features(a, b, ia, ib, idf), aligner.model)
+    assert np.allclose(grid[ia, ib], (own + mini) / 2, atol=1e-6)
 
 
 def test_a_damaged_archive_is_one_line(tmp_path, monkeypatch) -> None:

@@ -388,11 +388,19 @@ def pair_features(
     if not isinstance(idf, Idf):
         sides = Idf.of(a, b) if a is not b else Idf.of(a)
         idf = sides if idf is None else Idf(dict(idf), sides.pieces)
-    out[:, _COL["cos"]] = np.einsum("ij,ij->i", a.vectors[ia], b.vectors[ib])
-    _token_features(a, b, ia, ib, idf, out)
+    embedding_features(a, b, ia, ib, idf, out)
     _word_features(a, b, ia, ib, idf, out)
     out[:, _COL["neg_differs"]] = a.negated[ia] != b.negated[ib]
     return out
+
+
+def embedding_features(
+    a: Prepared, b: Prepared, ia: np.ndarray, ib: np.ndarray, idf: Idf, out: np.ndarray
+) -> None:
+    """Write the features that come from the encoder's vectors (the sentence cosine and
+    the word-piece ones) into ``out``'s columns; the others depend on the texts alone."""
+    out[:, _COL["cos"]] = np.einsum("ij,ij->i", a.vectors[ia], b.vectors[ib])
+    _token_features(a, b, ia, ib, idf, out)
 
 
 def _both(
@@ -817,8 +825,9 @@ class Aligner:
             # other pairs are scored with it.
             sides = Idf.of(a, b) if a is not b else Idf.of(a)
             idf = sides if idf is None else Idf(dict(idf), sides.pieces)
-        p = probability(pair_features(a, b, ia, ib, idf), self.model)
-        if self.second is None:
+        x = pair_features(a, b, ia, ib, idf)
+        p = probability(x, self.model)
+        if self.second is None or len(p) == 0:
             return p
         if a is b:
             a, (ia, ib) = self._rescored(a, ia, ib)
@@ -826,7 +835,10 @@ class Aligner:
         else:
             a, (ia,) = self._rescored(a, ia)
             b, (ib,) = self._rescored(b, ib)
-        return (p + probability(pair_features(a, b, ia, ib, idf), self.second)) / 2
+        # The word, number and name features are the same texts' again: only those from
+        # the vectors change.
+        embedding_features(a, b, ia, ib, idf, x)
+        return (p + probability(x, self.second)) / 2
 
     def _rescored(
         self, p: Prepared, *indices: Sequence[int] | np.ndarray
