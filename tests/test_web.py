@@ -479,3 +479,24 @@ def test_every_api_endpoint_was_exercised(client) -> None:
     """Runs last in this module: every path of the OpenAPI description was called above."""
     spec = client.get("/api/openapi.json").json()
     assert set(spec["paths"]) <= EXERCISED, set(spec["paths"]) - EXERCISED
+
+
+def test_comparisons_of_another_encoder_are_not_served(db, ids) -> None:
+    """An analysis made with MiniLM is not served by an app configured for MPNet: the story
+    is compared again, with the aligner of the configured encoder."""
+    from rashomon.compare.matrix import CompareSettings
+    from rashomon.web.query import Query
+
+    class Refusing:
+        def prepare(self, texts):
+            raise AssertionError("compared again")
+
+    data = example_data()
+    assert {c["encoder"] for c in data["comparisons"]} == {"minilm"}
+    with open_store(db) as store:  # type: ignore[attr-defined]
+        story = store.story(ids["story"])
+    same = Query(db, analysis=data, aligner=Refusing(), limits=CompareSettings())
+    assert same.comparison(story)["encoder"] == "minilm"  # served from the document
+    other = Query(db, analysis=data, aligner=Refusing(), limits=CompareSettings(encoder="mpnet"))
+    with pytest.raises(AssertionError, match="compared again"):
+        other.comparison(story)

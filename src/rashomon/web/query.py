@@ -141,8 +141,11 @@ class Query:
 
     def _seed(self, analysis: dict[str, Any]) -> None:
         stories = {s["id"]: s for s in self.all_stories()}
+        encoder = self._limits.encoder if self._limits is not None else "minilm"
         for c in analysis.get("comparisons", []):
             s = stories.get(c["story"])
+            if c.get("encoder", "minilm") != encoder:
+                continue  # made with the other encoder: compared again when viewed
             if s is not None and sorted(s["articles"]) == sorted(c.get("articles", [])):
                 self._cache[(0, "comparison", s["id"], tuple(sorted(s["articles"])))] = c
         for x in analysis.get("stances", []):
