@@ -24,6 +24,7 @@ from rashomon.stories.cluster import (
     average_link,
     candidate_edges,
     cluster_all,
+    rejoin_parts,
 )
 from rashomon.stories.features import ArticleFeatures, day_number, normalise
 
@@ -269,6 +270,36 @@ def test_attach_small_counts_copies_of_one_text_once() -> None:
     np.fill_diagonal(sim, 1.0)
     first = average_link(sim, 0.3)
     assert attach_small(sim, first, 3, 0.2).tolist() == first.tolist()
+
+
+def test_rejoin_parts_joins_a_part_to_its_event_only() -> None:
+    # 0-5 an event; 6-9 a part of it, a little under the threshold to the event; 10-14
+    # another event, far from both; 15-18 a part far from everything.
+    sim = np.full((19, 19), 0.05)
+    sim[:6, :6] = sim[6:10, 6:10] = sim[10:15, 10:15] = sim[15:, 15:] = 0.8
+    sim[6:10, :6] = sim[:6, 6:10] = 0.27
+    np.fill_diagonal(sim, 1.0)
+    first = attach_small(sim, average_link(sim, 0.3), 3, 0.2)
+    assert len(set(first.tolist())) == 4  # a part of four is too large to attach
+    labels = rejoin_parts(sim, first, 3, 7, 0.25)
+    assert labels.tolist() == [0] * 10 + [1] * 5 + [2] * 4
+    # Not under its threshold; not a part larger than rejoin_size; not into a story that
+    # is not larger than the part; never a story the attach stage judged (above).
+    assert rejoin_parts(sim, first, 3, 7, 0.3).tolist() == first.tolist()
+    assert rejoin_parts(sim, first, 3, 3, 0.25).tolist() == first.tolist()
+    small = sim[6:15][:, 6:15]  # the part (4) beside the other event (5), joined at 0.8
+    small[:4, 4:] = small[4:, :4] = 0.27
+    two = np.array([0] * 4 + [1] * 5)
+    assert rejoin_parts(small, two, 3, 7, 0.25).tolist() == [0] * 9
+    assert rejoin_parts(small, two, 4, 7, 0.25).tolist() == two.tolist()
+    # The same stories whatever the order of the rows.
+    order = np.random.default_rng(0).permutation(19)
+    shuffled = rejoin_parts(sim[np.ix_(order, order)], first[order], 3, 7, 0.25)
+    assert {frozenset(order[shuffled == k].tolist()) for k in set(shuffled.tolist())} == {
+        frozenset(range(10)),
+        frozenset(range(10, 15)),
+        frozenset(range(15, 19)),
+    }
 
 
 def test_attached_outlier_joins_the_story_of_its_block() -> None:

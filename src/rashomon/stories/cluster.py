@@ -61,6 +61,16 @@ class Params:
     #: mean reaches ``attach_threshold``; ``attach_size = 0`` turns the stage off.
     attach_size: int = 3
     attach_threshold: float = 0.2
+    #: Third stage (off by default): after it, a story of more than ``attach_size`` and
+    #: at most ``rejoin_size`` articles joins the story of its block, larger than itself,
+    #: to which its mean similarity is highest, when that mean reaches
+    #: ``rejoin_threshold``: the parts of four to seven articles that average link leaves
+    #: beside their event, too large for the attach stage (see :func:`rejoin_parts`).
+    #: With ``merge_ratio = 0.9`` it makes the setting for corpora of tight, undated
+    #: events (ECB+ dev B-cubed F1 0.949 to 0.979, train 0.919 to 0.927); alone it costs
+    #: ECB+ train a merge (0.913 to 0.908).
+    rejoin_size: int = 0
+    rejoin_threshold: float = 0.25
     #: Average link keeps two clusters apart when their mean similarity is below
     #: ``merge_ratio`` times the cohesion of the less cohesive of them (among those of at
     #: least ``cohesive_size`` articles), the cohesion counting ``cohesion_prior`` more
@@ -573,7 +583,41 @@ def _cluster_block(table: FeatureTable, rows: np.ndarray, threshold: float) -> l
     )
     if p.attach_size > 0:
         labels = attach_small(sim, labels, p.attach_size, p.attach_threshold)
+    if p.rejoin_size > 0:
+        labels = rejoin_parts(sim, labels, p.attach_size, p.rejoin_size, p.rejoin_threshold)
     return [rows[labels == k] for k in range(labels.max() + 1)]
+
+
+def rejoin_parts(
+    sim: np.ndarray, labels: np.ndarray, above: int, size: int, threshold: float
+) -> np.ndarray:
+    """Clusters of more than ``above`` and at most ``size`` members joined to the cluster
+    larger than themselves to which their mean similarity is highest, when that mean
+    reaches ``threshold``. Smaller ones were the attach stage's to judge (``above`` is its
+    ``attach_size``).
+
+    Like :func:`attach_small`, every decision is taken against the clusters as they are
+    on entry (a part that joins another part joins it as it was), so the result depends
+    only on the matrix; ties go to the lowest cluster label. Returns labels renumbered
+    0..k-1 in order of first row.
+    """
+    k = int(labels.max()) + 1
+    counts = np.bincount(labels, minlength=k)
+    parts = np.flatnonzero((counts > above) & (counts <= size))
+    if len(parts) == 0 or k == 1:
+        return labels
+    # Mean similarity of every article to every cluster (sparse memberships).
+    m = len(labels)
+    member = sparse.csr_matrix((np.ones(m), (np.arange(m), labels)), shape=(m, k))
+    to_cluster = np.asarray(member.T @ sim).T / counts  # article x cluster
+    means = np.asarray(member[:, parts].T @ to_cluster) / counts[parts][:, None]  # part x cluster
+    means[counts[None, :] <= counts[parts][:, None]] = -np.inf  # only larger clusters
+    best = means.argmax(axis=1)
+    join = means[np.arange(len(parts)), best] >= threshold
+    target = np.arange(k)
+    target[parts[join]] = best[join]
+    _, out = np.unique(target[labels], return_inverse=True)
+    return out
 
 
 #: Similarity at or above which two articles are copies of one text (attach_small).
