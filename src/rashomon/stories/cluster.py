@@ -604,18 +604,22 @@ def rejoin_parts(
     k = int(labels.max()) + 1
     counts = np.bincount(labels, minlength=k)
     parts = np.flatnonzero((counts > above) & (counts <= size))
-    if len(parts) == 0 or k == 1:
+    if len(parts) == 0:
         return labels
-    # Mean similarity of every article to every cluster (sparse memberships).
+    # Mean similarity of every article to every cluster that could take a part (larger
+    # than the smallest part), then of every part to each (sparse memberships).
+    targets = np.flatnonzero(counts > counts[parts].min())
+    if len(targets) == 0:
+        return labels
     m = len(labels)
     member = sparse.csr_matrix((np.ones(m), (np.arange(m), labels)), shape=(m, k))
-    to_cluster = np.asarray(member.T @ sim).T / counts  # article x cluster
-    means = np.asarray(member[:, parts].T @ to_cluster) / counts[parts][:, None]  # part x cluster
-    means[counts[None, :] <= counts[parts][:, None]] = -np.inf  # only larger clusters
+    to_cluster = np.asarray(member[:, targets].T @ sim).T / counts[targets]  # article x target
+    means = np.asarray(member[:, parts].T @ to_cluster) / counts[parts][:, None]  # part x target
+    means[counts[targets][None, :] <= counts[parts][:, None]] = -np.inf  # only larger ones
     best = means.argmax(axis=1)
     join = means[np.arange(len(parts)), best] >= threshold
     target = np.arange(k)
-    target[parts[join]] = best[join]
+    target[parts[join]] = targets[best[join]]
     _, out = np.unique(target[labels], return_inverse=True)
     return out
 
