@@ -237,10 +237,15 @@ def prepare(texts: Sequence[str], embedder: Any = None) -> Prepared:
 
 
 def prepared_from(
-    texts: Sequence[str], vectors: np.ndarray, tokens: Sequence[tuple[np.ndarray, list[str]]]
+    texts: Sequence[str],
+    vectors: np.ndarray,
+    tokens: Sequence[tuple[np.ndarray, list[str]]],
+    words: bool = True,
 ) -> Prepared:
     """:class:`Prepared` from vectors computed elsewhere (a cache, a store): ``vectors`` as
-    ``Embedder.encode`` returns them, ``tokens`` as ``Embedder.encode_tokens``."""
+    ``Embedder.encode`` returns them, ``tokens`` as ``Embedder.encode_tokens``.
+    ``words=False`` leaves out the reading of the words (stems, n-grams, names, anchors):
+    enough for :func:`embedding_features`."""
     texts = list(texts)
     vectors = np.asarray(vectors, dtype=np.float32)
     dim = vectors.shape[1] if vectors.ndim == 2 else 0
@@ -251,6 +256,8 @@ def prepared_from(
         pieces[i, : len(names)] = vec
         mask[i, : len(names)] = [not _PUNCT_PIECE.match(p) for p in names]
     out = Prepared(texts, vectors, pieces, mask, [list(names) for _, names in tokens])
+    if not words:
+        return out
     negated = []
     for text in texts:
         words = _WORD.findall(text)
@@ -859,7 +866,10 @@ class Aligner:
                 cache[text] = (vectors[k], tokens[k])
         texts = [p.texts[r] for r in rows.tolist()]
         sub = prepared_from(
-            texts, np.array([cache[t][0] for t in texts]), [cache[t][1] for t in texts]
+            texts,
+            np.array([cache[t][0] for t in texts]),
+            [cache[t][1] for t in texts],
+            words=False,  # the word features are the MiniLM side's, already computed
         )
         return sub, [np.searchsorted(rows, ix) for ix in arrays]
 

@@ -606,20 +606,37 @@ def rejoin_parts(
     parts = np.flatnonzero((counts > above) & (counts <= size))
     if len(parts) == 0:
         return labels
-    # Mean similarity of every article to every cluster that could take a part (larger
-    # than the smallest part), then of every part to each (sparse memberships).
-    targets = np.flatnonzero(counts > counts[parts].min())
+    targets = np.flatnonzero(counts > counts[parts].min())  # those that could take a part
     if len(targets) == 0:
         return labels
-    m = len(labels)
+    larger = counts[targets][None, :] > counts[parts][:, None]
+    return _join_closest(sim, labels, counts, parts, targets, threshold, larger)
+
+
+def _join_closest(
+    sim: np.ndarray,
+    labels: np.ndarray,
+    counts: np.ndarray,
+    movers: np.ndarray,
+    targets: np.ndarray,
+    threshold: float,
+    allowed: np.ndarray | None = None,
+) -> np.ndarray:
+    """Each cluster of ``movers`` joined to the cluster of ``targets`` (where ``allowed``,
+    movers x targets) to which its mean similarity is highest, when that mean reaches
+    ``threshold``; all decided at once, ties to the lowest label. Labels renumbered 0..k-1
+    in order of first row. Memberships are sparse: no dense article x cluster matrix
+    beyond the targets' columns."""
+    m, k = len(labels), len(counts)
     member = sparse.csr_matrix((np.ones(m), (np.arange(m), labels)), shape=(m, k))
-    to_cluster = np.asarray(member[:, targets].T @ sim).T / counts[targets]  # article x target
-    means = np.asarray(member[:, parts].T @ to_cluster) / counts[parts][:, None]  # part x target
-    means[counts[targets][None, :] <= counts[parts][:, None]] = -np.inf  # only larger ones
+    to_target = np.asarray(member[:, targets].T @ sim).T / counts[targets]  # article x target
+    means = np.asarray(member[:, movers].T @ to_target) / counts[movers][:, None]
+    if allowed is not None:
+        means[~allowed] = -np.inf
     best = means.argmax(axis=1)
-    join = means[np.arange(len(parts)), best] >= threshold
+    join = means[np.arange(len(movers)), best] >= threshold
     target = np.arange(k)
-    target[parts[join]] = targets[best[join]]
+    target[movers[join]] = targets[best[join]]
     _, out = np.unique(target[labels], return_inverse=True)
     return out
 
@@ -654,30 +671,7 @@ def attach_small(sim: np.ndarray, labels: np.ndarray, size: int, threshold: floa
     small = np.flatnonzero(distinct <= size)
     if len(large) == 0 or len(small) == 0:
         return labels
-    # Mean similarity of every article to every large cluster, then of every small
-    # cluster to every large one (sparse memberships: no dense article x cluster matrix).
-    m = len(labels)
-    column = np.full(k, -1)
-    column[large] = np.arange(len(large))
-    is_large = column[labels] >= 0
-    in_large = sparse.csr_matrix(
-        (np.ones(int(is_large.sum())), (np.flatnonzero(is_large), column[labels[is_large]])),
-        shape=(m, len(large)),
-    )
-    to_cluster = np.asarray(in_large.T @ sim).T / counts[large]  # article x large cluster
-    column[:] = -1
-    column[small] = np.arange(len(small))
-    in_small = sparse.csr_matrix(
-        (np.ones(int((~is_large).sum())), (column[labels[~is_large]], np.flatnonzero(~is_large))),
-        shape=(len(small), m),
-    )
-    means = np.asarray(in_small @ to_cluster) / counts[small][:, None]  # small x large
-    best = means.argmax(axis=1)
-    join = means[np.arange(len(small)), best] >= threshold
-    target = np.arange(k)
-    target[small[join]] = large[best[join]]
-    _, out = np.unique(target[labels], return_inverse=True)
-    return out
+    return _join_closest(sim, labels, counts, small, large, threshold)
 
 
 def cluster_all(table: FeatureTable) -> list[np.ndarray]:
